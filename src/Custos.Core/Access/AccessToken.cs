@@ -1,0 +1,21 @@
+namespace Custos.Core.Access;
+
+/// <summary>
+/// A bearer token's record. The secret is never stored: only its SHA-256 hash, which is what a
+/// presented token is looked up by. <see cref="Id"/> is a non-secret accessor for listing and revoking.
+/// </summary>
+public sealed record AccessToken(
+    string Id,
+    string Name,
+    byte[] SecretHash,
+    IReadOnlySet<string> Scopes,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? ExpiresAt,
+    DateTimeOffset? RevokedAt)
+{
+    /// <summary>True when the token may be used at <paramref name="now"/>.</summary>
+    public bool IsActive(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
+
+    /// <summary>The principal the token stands for.</summary>
+    public Principal ToPrincipal() => new($"token:{Id}", Name, Scopes);
+}

@@ -1,0 +1,17 @@
+namespace Custos.Core.Errors;
+
+/// <summary>An expected failure: a stable code and a message safe to show to the caller (never secrets).</summary>
+public sealed record CustosError(ErrorCode Code, string Message)
+{
+    /// <summary>The one decryption failure, identical for every cause.</summary>
+    public static CustosError InvalidCiphertext { get; } = new(ErrorCode.InvalidCiphertext, Custos.Crypto.InvalidCiphertextException.FixedMessage);
+
+    /// <summary>The server is sealed.</summary>
+    public static CustosError Sealed { get; } = new(ErrorCode.Sealed, "Custos is sealed: unseal it with 'custos unseal' before using keys");
+
+    /// <summary>Shorthand for a validation failure.</summary>
+    public static CustosError Invalid(string message) => new(ErrorCode.ValidationFailed, message);
+
+    /// <summary>Shorthand for a missing key.</summary>
+    public static CustosError KeyNotFound(string reference) => new(ErrorCode.NotFound, $"key '{reference}' not found");
+}

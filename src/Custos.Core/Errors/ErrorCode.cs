@@ -1,0 +1,73 @@
+namespace Custos.Core.Errors;
+
+/// <summary>
+/// The closed set of expected failures. Each has a stable wire name (see <see cref="ErrorCodes.WireName"/>)
+/// that protocol front-ends map to their own vocabulary (problem+json type, AWS __type, KMIP reason).
+/// </summary>
+public enum ErrorCode
+{
+    /// <summary>Input is malformed or breaks a limit.</summary>
+    ValidationFailed,
+    /// <summary>No key (or other object) with that id or alias.</summary>
+    NotFound,
+    /// <summary>The alias is already used by another key.</summary>
+    AliasAlreadyExists,
+    /// <summary>The key's state does not allow the requested lifecycle transition.</summary>
+    InvalidKeyState,
+    /// <summary>The key is disabled: no cryptographic use until enabled.</summary>
+    KeyDisabled,
+    /// <summary>The key is scheduled for destruction: no use until the destruction is cancelled.</summary>
+    KeyPendingDestruction,
+    /// <summary>The key (or the version a ciphertext names) is destroyed.</summary>
+    KeyDestroyed,
+    /// <summary>The key's purpose or spec does not allow the operation.</summary>
+    InvalidKeyUsage,
+    /// <summary>Any decryption failure. Carries no detail.</summary>
+    InvalidCiphertext,
+    /// <summary>The server is sealed: no key can be used until it is unsealed.</summary>
+    Sealed,
+    /// <summary>The server has not been initialised yet.</summary>
+    NotInitialized,
+    /// <summary>The server has been initialised already.</summary>
+    AlreadyInitialized,
+    /// <summary>An unseal share was rejected (malformed, for another root key, or forged).</summary>
+    InvalidShare,
+    /// <summary>No credential, or one that is unknown, expired or revoked.</summary>
+    Unauthenticated,
+    /// <summary>The credential is valid but does not allow this operation.</summary>
+    Forbidden,
+    /// <summary>The requested custody has no keystore configured on this server.</summary>
+    CustodyUnavailable,
+    /// <summary>Another change to the same object won the race; retry.</summary>
+    Conflict,
+    /// <summary>A keystore or the database failed; the operation did not happen.</summary>
+    Unavailable,
+}
+
+/// <summary>Stable wire names for <see cref="ErrorCode"/>.</summary>
+public static class ErrorCodes
+{
+    /// <summary>kebab-case name, stable across versions (used in problem types and CLI messages).</summary>
+    public static string WireName(this ErrorCode code) => code switch
+    {
+        ErrorCode.ValidationFailed => "validation-failed",
+        ErrorCode.NotFound => "not-found",
+        ErrorCode.AliasAlreadyExists => "alias-already-exists",
+        ErrorCode.InvalidKeyState => "invalid-key-state",
+        ErrorCode.KeyDisabled => "key-disabled",
+        ErrorCode.KeyPendingDestruction => "key-pending-destruction",
+        ErrorCode.KeyDestroyed => "key-destroyed",
+        ErrorCode.InvalidKeyUsage => "invalid-key-usage",
+        ErrorCode.InvalidCiphertext => "invalid-ciphertext",
+        ErrorCode.Sealed => "sealed",
+        ErrorCode.NotInitialized => "not-initialized",
+        ErrorCode.AlreadyInitialized => "already-initialized",
+        ErrorCode.InvalidShare => "invalid-share",
+        ErrorCode.Unauthenticated => "unauthenticated",
+        ErrorCode.Forbidden => "forbidden",
+        ErrorCode.CustodyUnavailable => "custody-unavailable",
+        ErrorCode.Conflict => "conflict",
+        ErrorCode.Unavailable => "unavailable",
+        _ => throw new ArgumentOutOfRangeException(nameof(code)),
+    };
+}

@@ -1,0 +1,14 @@
+using Custos.Core.Seal;
+
+namespace Custos.Core.Ports;
+
+/// <summary>Persistence of the one seal configuration of a Custos deployment.</summary>
+public interface ISealRepository
+{
+    /// <summary>The configuration, or null when Custos is not initialised.</summary>
+    Task<SealConfiguration?> GetAsync(CancellationToken cancellationToken);
+
+    /// <summary>Stores the configuration and the root token together, in one transaction;
+    /// false (and nothing written) when a configuration exists already.</summary>
+    Task<bool> InitializeAsync(SealConfiguration configuration, Access.AccessToken rootToken, CancellationToken cancellationToken);
+}
