@@ -24,13 +24,13 @@ public readonly partial record struct KeyReference
         return KeyIds.IsValid(text) ? new KeyReference(text, null) : null;
     }
 
-    /// <summary>Aliases: 1–128 characters of letters, digits, '-', '_', '.', '/'; not starting with '/'.</summary>
+X
     public static bool IsValidAlias(string? name) => name is not null && AliasPattern().IsMatch(name);
 
     /// <inheritdoc />
     public override string ToString() => Id ?? $"alias/{Alias}";
 
-    [GeneratedRegex("^[A-Za-z0-9_.-][A-Za-z0-9_./-]{0,127}$")]
+    [GeneratedRegex("^[A-Za-z0-9_.-]{1,128}$")]
     private static partial Regex AliasPattern();
 }
 

@@ -185,12 +185,20 @@ public sealed class ManagedKey
         return Touch(now);
     }
 
+    /// <summary>True when a transition changed the key since it was loaded or last saved.</summary>
+    public bool HasChanges { get; private set; }
+
     /// <summary>Called by a repository after a successful save.</summary>
-    public void MarkSaved(long revision) => Revision = revision;
+    public void MarkSaved(long revision)
+    {
+        Revision = revision;
+        HasChanges = false;
+    }
 
     private CustosError? Touch(DateTimeOffset now)
     {
         UpdatedAt = now;
+        HasChanges = true;
         return null;
     }
 

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using Custos.Server.Hosting;
+
+namespace Custos.Cli.Commands;
+
+/// <summary><c>custos dev</c>: a local, auto-unsealed, INSECURE single-node server.</summary>
+public static class DevCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var dir = new Option<string>("--dir") { Description = "Dev folder", DefaultValueFactory = _ => ".custos-dev" };
+        var listen = new Option<string>("--listen") { Description = "Address:port to listen on", DefaultValueFactory = _ => "127.0.0.1:8200" };
+        var cmd = new Command("dev", "Run a dev server (SQLite, software keystore, dev PKI, auto-unsealed). NOT FOR PRODUCTION.") { dir, listen };
+        cmd.SetAction(async (p, ct) =>
+        {
+            var options = DevMode.Options(p.GetValue(dir)!, p.GetValue(listen)!);
+            await using var app = CustosHost.Build(options);
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (IOException e)
+            {
+                throw new CliException($"cannot listen on {options.Listen}: {e.Message} (is another server running? use --listen)");
+            }
+            var secrets = await DevMode.InitializeOrUnsealAsync(app, options, ct);
+            Console.WriteLine(DevMode.Banner(options, secrets));
+            await app.WaitForShutdownAsync(ct);
+            return 0;
+        });
+        return cmd;
+    }
+}

@@ -1,0 +1,69 @@
+using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Custos.Server.Hosting;
+
+namespace Custos.Cli.Commands;
+
+/// <summary><c>custos serve --config FILE</c>: a production server; starts sealed.</summary>
+public static class ServeCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "JSON configuration file", Required = true };
+        var cmd = new Command("serve", "Run a Custos server from a configuration file. It starts sealed: run 'custos init' once, then 'custos unseal'.") { config };
+        cmd.SetAction(async (p, ct) =>
+        {
+            var options = Load(p.GetValue(config)!);
+            await using var app = CustosHost.Build(options);
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (IOException e)
+            {
+                throw new CliException($"cannot listen on {options.Listen}: {e.Message}");
+            }
+            Console.WriteLine($"Custos {ServerInfo.Version} listening on https://{options.Listen} (data in {options.DataDir}); sealed until unsealed.");
+            await app.WaitForShutdownAsync(ct);
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>Reads and checks a configuration file; relative paths are relative to its folder.</summary>
+    public static ServerOptions Load(FileInfo file)
+    {
+        if (!file.Exists) throw new CliException($"configuration file '{file.FullName}' does not exist", 2);
+        ServerOptions? options;
+        try
+        {
+            options = JsonSerializer.Deserialize(File.ReadAllText(file.FullName), ConfigJson.Default.ServerOptions);
+        }
+        catch (JsonException e)
+        {
+            throw new CliException($"configuration file '{file.Name}' is not valid: {e.Message}", 2);
+        }
+        if (options is null) throw new CliException($"configuration file '{file.Name}' is empty", 2);
+        var baseDir = file.DirectoryName!;
+        string Abs(string path) => path.Length == 0 ? path : Path.GetFullPath(Path.Combine(baseDir, path));
+        options = options with
+        {
+            DataDir = Abs(options.DataDir),
+            Tls = new TlsOptions { CertFile = Abs(options.Tls.CertFile), KeyFile = Abs(options.Tls.KeyFile) },
+            DevMode = false,
+        };
+        if (options.Validate() is { } invalid) throw new CliException($"configuration: {invalid}", 2);
+        foreach (var f in new[] { options.Tls.CertFile, options.Tls.KeyFile })
+        {
+            if (!File.Exists(f)) throw new CliException($"configuration: file '{f}' does not exist", 2);
+        }
+        return options;
+    }
+}
+
+/// <summary>JSON of the configuration file.</summary>
+[JsonSerializable(typeof(ServerOptions))]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow, ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true)]
+internal sealed partial class ConfigJson : JsonSerializerContext;

@@ -1,0 +1,109 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Custos.Server.Api.Rest;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Custos.Cli.Http;
+
+/// <summary>Calls the Custos REST API and turns problem+json answers into <see cref="ApiException"/>.</summary>
+public sealed class CustosApi(Connection connection) : IDisposable
+{
+    private readonly HttpClient _http = connection.CreateHttpClient();
+
+    /// <summary>The server address.</summary>
+    public Uri Address => connection.Address;
+
+    /// <summary>GET and parse.</summary>
+    public Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken ct, bool allowUnavailable = false) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), type, ct, allowUnavailable);
+
+    /// <summary>POST (or another method) with an optional JSON body and parse the answer.</summary>
+    public Task<T> SendAsync<TBody, T>(HttpMethod method, string path, TBody? body, JsonTypeInfo<TBody> bodyType, JsonTypeInfo<T> type, CancellationToken ct)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = JsonContent.Create(body, bodyType);
+        return SendAsync(request, type, ct);
+    }
+
+    /// <summary>POST without a body.</summary>
+    public Task<T> PostAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken ct) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path), type, ct);
+
+    private async Task<T> SendAsync<T>(HttpRequestMessage request, JsonTypeInfo<T> type, CancellationToken ct, bool allowUnavailable = false)
+    {
+        using (request)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await _http.SendAsync(request, ct);
+            }
+            catch (HttpRequestException e)
+            {
+                throw new CliException($"cannot reach Custos at {connection.Address}: {Inner(e)}");
+            }
+            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+            {
+                throw new CliException($"Custos at {connection.Address} did not answer in time");
+            }
+            using (response)
+            {
+                var bytes = await response.Content.ReadAsByteArrayAsync(ct);
+                try
+                {
+                    if (response.IsSuccessStatusCode || (allowUnavailable && (int)response.StatusCode == 503 && IsJson(response)))
+                        return JsonSerializer.Deserialize(bytes, type) ?? throw new CliException("empty answer from the server");
+                    throw ToApiException(response, bytes);
+                }
+                catch (JsonException)
+                {
+                    throw new CliException($"unexpected answer from the server (HTTP {(int)response.StatusCode})");
+                }
+                finally
+                {
+                    System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+                }
+            }
+        }
+    }
+
+    private static bool IsJson(HttpResponseMessage r) => r.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true;
+
+    private static ApiException ToApiException(HttpResponseMessage response, byte[] body)
+    {
+        ProblemDetails? problem = null;
+        try { problem = JsonSerializer.Deserialize(body, ApiJsonContext.Default.ProblemDetails); }
+        catch (JsonException) { }
+        var code = problem?.Type is { } t && t.StartsWith(ProblemMapper.TypePrefix, StringComparison.Ordinal) ? t[ProblemMapper.TypePrefix.Length..] : null;
+        var message = problem?.Detail ?? problem?.Title ?? $"HTTP {(int)response.StatusCode} {response.ReasonPhrase}";
+        return new ApiException((int)response.StatusCode, code, message);
+    }
+
+    private static string Inner(Exception e)
+    {
+        while (e.InnerException is not null) e = e.InnerException;
+        return e.Message;
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+}
+
+/// <summary>The server refused a request: status, stable problem code and message.</summary>
+public sealed class ApiException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public ApiException(int status, string? code, string message) : base(message) { Status = status; Code = code; }
+    /// <summary>Creates the exception.</summary>
+    public ApiException() { }
+    /// <summary>Creates the exception.</summary>
+    public ApiException(string message) : base(message) { }
+    /// <summary>Creates the exception.</summary>
+    public ApiException(string message, Exception innerException) : base(message, innerException) { }
+
+    /// <summary>HTTP status.</summary>
+    public int Status { get; }
+    /// <summary>Stable problem code (for example "invalid-ciphertext").</summary>
+    public string? Code { get; }
+}

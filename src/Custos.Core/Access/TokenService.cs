@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using Custos.Core.Errors;
+using Custos.Core.Ports;
+
+namespace Custos.Core.Access;
+
+/// <summary>
+/// Issues, checks, lists and revokes bearer tokens. A token is <c>cst_</c> followed by 43 base64url
+/// characters (32 random bytes); only its SHA-256 hash is stored. Checked tokens are cached briefly
+/// (revocation on this node takes effect at once, on other nodes within the cache time).
+/// </summary>
+public sealed class TokenService(ITokenRepository tokens, TimeProvider time)
+{
+    /// <summary>Prefix of every token, so secret scanners can find leaked ones.</summary>
+    public const string Prefix = "cst_";
+    private const int SecretChars = 43;
+    private static readonly TimeSpan CacheTime = TimeSpan.FromSeconds(10);
+    private readonly ConcurrentDictionary<string, (AccessToken Token, DateTimeOffset CachedAt)> _cache = new(StringComparer.Ordinal);
+
+    /// <summary>Makes a token; the secret is returned once and never stored.</summary>
+    public async Task<Result<(AccessToken Token, string Secret)>> CreateAsync(
+        string name, IEnumerable<string> scopes, TimeSpan? ttl, CancellationToken cancellationToken)
+    {
+        var scopeSet = new HashSet<string>(scopes, StringComparer.Ordinal);
+        if (string.IsNullOrWhiteSpace(name) || name.Length > 128) return CustosError.Invalid("token name is 1 to 128 characters");
+        if (scopeSet.Count == 0) return CustosError.Invalid($"a token needs at least one scope ({string.Join(", ", AccessScopes.All)})");
+        foreach (var s in scopeSet)
+        {
+            if (!AccessScopes.All.Contains(s)) return CustosError.Invalid($"unknown scope '{s}'; scopes are {string.Join(", ", AccessScopes.All)}");
+        }
+        if (ttl is { } t && (t < TimeSpan.FromMinutes(1) || t > TimeSpan.FromDays(3650))) return CustosError.Invalid("token ttl is 1 minute to 10 years");
+        var (token, secret) = NewToken(name, scopeSet, ttl);
+        await tokens.InsertAsync(token, cancellationToken);
+        return (token, secret);
+    }
+
+    /// <summary>A fresh token record and its secret (not stored by this method).</summary>
+    public (AccessToken Token, string Secret) NewToken(string name, IReadOnlySet<string> scopes, TimeSpan? ttl)
+    {
+        var now = time.GetUtcNow();
+        Span<byte> raw = stackalloc byte[32];
+        RandomNumberGenerator.Fill(raw);
+        var secret = Prefix + Base64Url(raw);
+        CryptographicOperations.ZeroMemory(raw);
+        var id = "tok_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        var token = new AccessToken(id, name, Hash(secret), scopes, now, now + ttl, null);
+        return (token, secret);
+    }
+
+    /// <summary>The principal for a presented token, or an Unauthenticated error.</summary>
+    public async ValueTask<Result<Principal>> AuthenticateAsync(string? presented, CancellationToken cancellationToken)
+    {
+        if (presented is null || presented.Length != Prefix.Length + SecretChars || !presented.StartsWith(Prefix, StringComparison.Ordinal))
+            return new CustosError(ErrorCode.Unauthenticated, "missing or malformed token");
+        var now = time.GetUtcNow();
+        var hash = Hash(presented);
+        var cacheKey = Convert.ToBase64String(hash);
+        AccessToken? token;
+        if (_cache.TryGetValue(cacheKey, out var hit) && now - hit.CachedAt < CacheTime)
+        {
+            token = hit.Token;
+        }
+        else
+        {
+            token = await tokens.FindByHashAsync(hash, cancellationToken);
+            if (token is not null) _cache[cacheKey] = (token, now);
+        }
+        if (token is null || !token.IsActive(now))
+            return new CustosError(ErrorCode.Unauthenticated, "unknown, expired or revoked token");
+        return token.ToPrincipal();
+    }
+
+    /// <summary>Every token's record.</summary>
+    public Task<IReadOnlyList<AccessToken>> ListAsync(CancellationToken cancellationToken) => tokens.ListAsync(cancellationToken);
+
+    /// <summary>Revokes a token by accessor id.</summary>
+    public async Task<Result<AccessToken>> RevokeAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!await tokens.RevokeAsync(id, time.GetUtcNow(), cancellationToken))
+            return new CustosError(ErrorCode.NotFound, $"token '{id}' not found");
+        foreach (var (k, v) in _cache)
+        {
+            if (v.Token.Id == id) _cache.TryRemove(k, out _);
+        }
+        var token = await tokens.GetAsync(id, cancellationToken);
+        return token is null ? new CustosError(ErrorCode.NotFound, $"token '{id}' not found") : token;
+    }
+
+    /// <summary>SHA-256 of the token text: what the store keeps and looks up.</summary>
+    public static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
+
+    private static string Base64Url(ReadOnlySpan<byte> b) =>
+        Convert.ToBase64String(b).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

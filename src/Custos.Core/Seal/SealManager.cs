@@ -1,0 +1,167 @@
+using System.Security.Cryptography;
+using System.Text;
+using Custos.Core.Access;
+using Custos.Core.Errors;
+using Custos.Core.Ports;
+using Custos.Crypto;
+using Custos.Crypto.Primitives;
+using Custos.Crypto.Sharing;
+using Microsoft.Extensions.Logging;
+
+namespace Custos.Core.Seal;
+
+/// <summary>
+/// The root of trust. Initialisation makes a root key and a keyring key, stores the keyring only
+/// sealed under the root key, splits the root key into K-of-N authenticated Shamir shares for the
+/// operators, and forgets both. Unseal collects K shares, recombines the root key, opens the keyring
+/// and keeps only the keyring in memory; seal drops it.
+/// </summary>
+public sealed partial class SealManager(ISealRepository store, TokenService tokens, TimeProvider time, ILogger<SealManager> log) : IKeyringProvider
+{
+    /// <summary>Shamir operator shares.</summary>
+    public const string ShamirType = "shamir";
+    /// <summary>Dev mode: 1-of-1 share kept in the dev folder. Insecure.</summary>
+    public const string DevType = "dev";
+
+    private readonly Lock _lock = new();
+    private readonly List<Share> _pending = [];
+    private SealConfiguration? _config;
+    private SecretBytes? _keyring;
+
+    /// <inheritdoc />
+    public event EventHandler? Sealed;
+
+    /// <inheritdoc />
+    public SecretBytes? Keyring => Volatile.Read(ref _keyring);
+
+    /// <summary>True while no keyring is in memory.</summary>
+    public bool IsSealed => Keyring is null;
+
+    /// <summary>Current seal state.</summary>
+    public async Task<SealStatus> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        var config = await LoadAsync(cancellationToken);
+        lock (_lock)
+        {
+            return config is null
+                ? new SealStatus(false, true, null, 0, 0, 0)
+                : new SealStatus(true, _keyring is null, config.Type, config.Threshold, config.Shares, _pending.Count);
+        }
+    }
+
+    /// <summary>Initialises Custos: the shares and root token are returned once and never stored.</summary>
+    public async Task<Result<InitResult>> InitializeAsync(int shares, int threshold, string type, CancellationToken cancellationToken)
+    {
+        if (type is not (ShamirType or DevType)) return CustosError.Invalid($"unknown seal type '{type}'");
+        if (threshold < 1 || shares < threshold || shares > 255)
+            return CustosError.Invalid("need 1 <= threshold <= shares <= 255");
+        if (type == ShamirType && threshold < 2 && shares > 1)
+            return CustosError.Invalid("a threshold of 1 with several shares gives every holder the whole root key; use a threshold of 2 or more");
+        if (await LoadAsync(cancellationToken) is not null)
+            return new CustosError(ErrorCode.AlreadyInitialized, "Custos is already initialised");
+
+        var rootKeyId = "root-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+        using var root = SecretBytes.Random(Aead.KeySize);
+        using var keyring = SecretBytes.Random(Aead.KeySize);
+        var sealedKeyring = Aead.Seal(root.Reveal(), keyring.Reveal(), KeyringAad(rootKeyId));
+        var split = Shamir.Split(root.Reveal(), shares, threshold, rootKeyId);
+        try
+        {
+            var (rootToken, secret) = tokens.NewToken("root", new HashSet<string> { AccessScopes.Root }, null);
+            var config = new SealConfiguration(type, shares, threshold, rootKeyId, sealedKeyring, time.GetUtcNow());
+            if (!await store.InitializeAsync(config, rootToken, cancellationToken))
+                return new CustosError(ErrorCode.AlreadyInitialized, "Custos is already initialised");
+            lock (_lock) _config = config;
+            LogInitialized(log, rootKeyId, threshold, shares, type);
+            return new InitResult(split.Select(s => s.Encode()).ToList(), secret, rootKeyId);
+        }
+        finally
+        {
+            foreach (var s in split) s.Dispose();
+        }
+    }
+
+    /// <summary>Adds one operator share; unseals when the threshold is reached.</summary>
+    public async Task<Result<SealStatus>> SubmitShareAsync(string encodedShare, CancellationToken cancellationToken)
+    {
+        var config = await LoadAsync(cancellationToken);
+        if (config is null) return new CustosError(ErrorCode.NotInitialized, "Custos is not initialised: run 'custos init'");
+        Share share;
+        try { share = Share.Parse(encodedShare); }
+        catch (ShareException e) { return new CustosError(ErrorCode.InvalidShare, e.Message); }
+
+        lock (_lock)
+        {
+            if (_keyring is not null) { share.Dispose(); return StatusLocked(config); }
+            if (share.KeyId != config.RootKeyId)
+            {
+                share.Dispose();
+                return new CustosError(ErrorCode.InvalidShare, $"share is for root key {share.KeyId}, this server's is {config.RootKeyId}");
+            }
+            if (_pending.Any(p => p.Index == share.Index))
+            {
+                share.Dispose();
+                return new CustosError(ErrorCode.InvalidShare, $"share {share.Index} was given already");
+            }
+            _pending.Add(share);
+            if (_pending.Count < config.Threshold) return StatusLocked(config);
+
+            try
+            {
+                using var root = Shamir.Combine(_pending, config.RootKeyId);
+                var keyring = Aead.Open(root.Reveal(), config.EncryptedKeyring, KeyringAad(config.RootKeyId));
+                if (keyring is null) return new CustosError(ErrorCode.InvalidShare, "the shares do not open this server's keyring");
+                _keyring = keyring;
+                LogUnsealed(log, config.RootKeyId);
+                return StatusLocked(config);
+            }
+            catch (ShareException e)
+            {
+                return new CustosError(ErrorCode.InvalidShare, e.Message + "; unseal progress was reset, submit the shares again");
+            }
+            finally
+            {
+                foreach (var p in _pending) p.Dispose();
+                _pending.Clear();
+            }
+        }
+    }
+
+    /// <summary>Drops the keyring and any pending shares. Idempotent.</summary>
+    public void Seal()
+    {
+        SecretBytes? old;
+        lock (_lock)
+        {
+            old = _keyring;
+            _keyring = null;
+            foreach (var p in _pending) p.Dispose();
+            _pending.Clear();
+        }
+        if (old is null) return;
+        Sealed?.Invoke(this, EventArgs.Empty);
+        old.Dispose();
+        LogSealed(log);
+    }
+
+    private SealStatus StatusLocked(SealConfiguration config) =>
+        new(true, _keyring is null, config.Type, config.Threshold, config.Shares, _pending.Count);
+
+    private async Task<SealConfiguration?> LoadAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock) { if (_config is not null) return _config; }
+        var config = await store.GetAsync(cancellationToken);
+        lock (_lock) { _config ??= config; return _config; }
+    }
+
+    private static byte[] KeyringAad(string rootKeyId) => Encoding.ASCII.GetBytes("custos/keyring/v1:" + rootKeyId);
+
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Custos initialised: root key {RootKeyId}, {Threshold} of {Shares} shares, seal type {Type}")]
+    private static partial void LogInitialized(ILogger logger, string rootKeyId, int threshold, int shares, string type);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Custos unsealed (root key {RootKeyId})")]
+    private static partial void LogUnsealed(ILogger logger, string rootKeyId);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Warning, Message = "Custos sealed: keys are unusable until unsealed")]
+    private static partial void LogSealed(ILogger logger);
+}

@@ -1,0 +1,36 @@
+using Custos.Core.Access;
+using Custos.Core.Errors;
+using Custos.Core.Seal;
+
+namespace Custos.Core.Service;
+
+/// <summary>
+/// The checks every key operation passes before it runs, written once for every protocol:
+/// the server is unsealed, and the principal may perform the operation.
+/// (Policy, residency, quorum and rate limits join this pipeline as they land.)
+/// </summary>
+public sealed class Guard(SealManager seal)
+{
+    /// <summary>Null when <paramref name="principal"/> may do <paramref name="operation"/> now.</summary>
+    public CustosError? Check(Principal principal, Operation operation)
+    {
+        if (seal.IsSealed) return CustosError.Sealed;
+        if (!principal.Allows(operation))
+            return new CustosError(ErrorCode.Forbidden, $"'{principal.Name}' may not {Describe(operation)}");
+        return null;
+    }
+
+    private static string Describe(Operation operation) => operation switch
+    {
+        Operation.ReadKey => "read keys",
+        Operation.CreateKey => "create keys",
+        Operation.ManageKey => "manage keys",
+        Operation.RotateKey => "rotate keys",
+        Operation.Encrypt => "encrypt",
+        Operation.Decrypt => "decrypt",
+        Operation.GenerateDataKey => "generate data keys",
+        Operation.Rewrap => "rewrap",
+        Operation.Administer => "administer Custos",
+        _ => operation.ToString(),
+    };
+}

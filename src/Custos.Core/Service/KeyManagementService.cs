@@ -1,0 +1,210 @@
+using Custos.Core.Access;
+using Custos.Core.Errors;
+using Custos.Core.Keys;
+using Custos.Core.Ports;
+using Microsoft.Extensions.Logging;
+
+namespace Custos.Core.Service;
+
+/// <summary>What a caller asks for when creating a key.</summary>
+public sealed record CreateKeyCommand(string? Alias, KeyCustody Custody, KeyPurpose Purpose, KeySpec Spec, KeyAttributes Attributes);
+
+/// <summary>An edit of a key: null fields are left as they are.</summary>
+public sealed record KeyUpdate
+{
+    /// <summary>New alias; "" removes it.</summary>
+    public string? Alias { get; init; }
+    /// <summary>New description.</summary>
+    public string? Description { get; init; }
+    /// <summary>New owner.</summary>
+    public string? Owner { get; init; }
+    /// <summary>New classification.</summary>
+    public Classification? Classification { get; init; }
+    /// <summary>New data categories (replace).</summary>
+    public IReadOnlyList<string>? DataCategories { get; init; }
+    /// <summary>New allowed jurisdictions (replace).</summary>
+    public IReadOnlyList<string>? AllowedJurisdictions { get; init; }
+    /// <summary>New retention in days; 0 clears it.</summary>
+    public int? RetentionDays { get; init; }
+    /// <summary>New rotation period in days; 0 turns automatic rotation off.</summary>
+    public int? RotationPeriodDays { get; init; }
+    /// <summary>New tags (replace).</summary>
+    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+}
+
+/// <summary>
+/// The control plane: creating keys and moving them through their lifecycle. Every change loads a
+/// fresh copy, applies a domain transition and saves it with an optimistic-concurrency check.
+/// </summary>
+public sealed partial class KeyManagementService(
+    KeyResolver resolver, IKeyRepository repository, IKeystoreRegistry keystores, Guard guard,
+    TimeProvider time, ILogger<KeyManagementService> log)
+{
+    private const int MaxAttempts = 5;
+
+    /// <summary>Creates a key and its first version.</summary>
+    public async Task<Result<ManagedKey>> CreateAsync(Principal principal, CreateKeyCommand command, CancellationToken cancellationToken)
+    {
+        if (guard.Check(principal, Operation.CreateKey) is { } denied) return denied;
+        if (command.Alias is not null && !KeyReference.IsValidAlias(command.Alias))
+            return CustosError.Invalid($"alias '{command.Alias}' is not valid: 1-128 characters of letters, digits, '-', '_', '.'");
+        if (command.Attributes.Validate() is { } invalid) return invalid;
+        if (keystores.ForCustody(command.Custody) is not { } keystore)
+            return new CustosError(ErrorCode.CustodyUnavailable, $"custody '{command.Custody.Name()}' is not configured on this server");
+        if (command.Alias is not null && await repository.GetByAliasAsync(command.Alias, cancellationToken) is not null)
+            return AliasTaken(command.Alias);
+
+        var now = time.GetUtcNow();
+        var id = KeyIds.New(time);
+        var material = await keystore.CreateKeyAsync(id, 1, command.Spec, cancellationToken);
+        var version = new KeyVersion(1, KeyVersionState.Enabled, keystore.Name, material, now, null);
+        var key = ManagedKey.Create(id, command.Alias, command.Purpose, command.Custody, command.Spec, command.Attributes, version, now);
+        var outcome = await repository.InsertAsync(key, cancellationToken);
+        if (outcome != SaveOutcome.Saved)
+        {
+            await keystore.DestroyKeyAsync(new KeyVersionRef(id, 1, command.Spec, material), cancellationToken);
+            return outcome == SaveOutcome.AliasTaken ? AliasTaken(command.Alias!) : new CustosError(ErrorCode.Conflict, "key id collision; retry");
+        }
+        resolver.Saved(key);
+        LogCreated(log, key.Id, key.Alias, key.Custody.Name(), principal.Id);
+        return key;
+    }
+
+    /// <summary>One key's metadata.</summary>
+    public async Task<Result<ManagedKey>> GetAsync(Principal principal, string reference, CancellationToken cancellationToken)
+    {
+        if (guard.Check(principal, Operation.ReadKey) is { } denied) return denied;
+        return await resolver.LoadForChangeAsync(reference, cancellationToken);
+    }
+
+    /// <summary>A page of keys in id order.</summary>
+    public async Task<Result<KeyPage>> ListAsync(Principal principal, string? after, int limit, CancellationToken cancellationToken)
+    {
+        if (guard.Check(principal, Operation.ReadKey) is { } denied) return denied;
+        if (limit is < 1 or > 1000) return CustosError.Invalid("limit is 1 to 1000");
+        if (after is not null && !KeyIds.IsValid(after)) return CustosError.Invalid("the page cursor is not valid");
+        return await repository.ListAsync(after, limit, cancellationToken);
+    }
+
+    /// <summary>Edits alias and attributes.</summary>
+    public Task<Result<ManagedKey>> UpdateAsync(Principal principal, string reference, KeyUpdate update, CancellationToken cancellationToken) =>
+        ChangeAsync(principal, Operation.ManageKey, reference, "update", (key, now) =>
+        {
+            var a = key.Attributes;
+            var attributes = a with
+            {
+                Description = update.Description ?? a.Description,
+                Owner = update.Owner ?? a.Owner,
+                Classification = update.Classification ?? a.Classification,
+                DataCategories = update.DataCategories ?? a.DataCategories,
+                AllowedJurisdictions = update.AllowedJurisdictions ?? a.AllowedJurisdictions,
+                RetentionDays = update.RetentionDays is { } r ? (r == 0 ? null : r) : a.RetentionDays,
+                RotationPeriodDays = update.RotationPeriodDays is { } p ? (p == 0 ? null : p) : a.RotationPeriodDays,
+                Tags = update.Tags ?? a.Tags,
+            };
+            var alias = update.Alias is null ? key.Alias : update.Alias.Length == 0 ? null : update.Alias;
+            return ValueTask.FromResult(key.Update(alias, attributes, now));
+        }, cancellationToken);
+
+    /// <summary>Disables a key.</summary>
+    public Task<Result<ManagedKey>> DisableAsync(Principal principal, string reference, CancellationToken cancellationToken) =>
+        ChangeAsync(principal, Operation.ManageKey, reference, "disable", (k, now) => ValueTask.FromResult(k.Disable(now)), cancellationToken);
+
+    /// <summary>Enables a disabled key.</summary>
+    public Task<Result<ManagedKey>> EnableAsync(Principal principal, string reference, CancellationToken cancellationToken) =>
+        ChangeAsync(principal, Operation.ManageKey, reference, "enable", (k, now) => ValueTask.FromResult(k.Enable(now)), cancellationToken);
+
+    /// <summary>Schedules destruction after a waiting period of 7 to 30 days.</summary>
+    public Task<Result<ManagedKey>> ScheduleDestructionAsync(Principal principal, string reference, int pendingDays, CancellationToken cancellationToken) =>
+        ChangeAsync(principal, Operation.ManageKey, reference, "schedule-destruction", (k, now) => ValueTask.FromResult(k.ScheduleDestruction(pendingDays, now)), cancellationToken);
+
+    /// <summary>Cancels a scheduled destruction.</summary>
+    public Task<Result<ManagedKey>> CancelDestructionAsync(Principal principal, string reference, CancellationToken cancellationToken) =>
+        ChangeAsync(principal, Operation.ManageKey, reference, "cancel-destruction", (k, now) => ValueTask.FromResult(k.CancelDestruction(now)), cancellationToken);
+
+    /// <summary>Adds a new primary version; older versions still decrypt.</summary>
+    public Task<Result<ManagedKey>> RotateAsync(Principal principal, string reference, CancellationToken cancellationToken) =>
+        ChangeAsync(principal, Operation.RotateKey, reference, "rotate", (k, now) => RotateCoreAsync(k, now, cancellationToken), cancellationToken);
+
+    /// <summary>Destroys a key whose waiting period is over (background work).</summary>
+    public Task<Result<ManagedKey>> DestroyDueAsync(string id, CancellationToken cancellationToken) =>
+        ChangeAsync(Principal.System, Operation.ManageKey, id, "destroy", async (k, now) =>
+        {
+            if (!k.IsDueForDestruction(now)) return null; // nothing to do (cancelled meanwhile)
+            // Material goes first: a key is never recorded destroyed while its material still exists.
+            foreach (var v in k.Versions.Where(v => v.Material is not null))
+            {
+                if (keystores.ByName(v.Keystore) is not { } keystore)
+                    return new CustosError(ErrorCode.CustodyUnavailable, $"keystore '{v.Keystore}' of key {k.Id} is not configured here");
+                await keystore.DestroyKeyAsync(new KeyVersionRef(k.Id, v.Number, k.Spec, v.Material!), cancellationToken);
+            }
+            return k.Destroy(now);
+        }, cancellationToken);
+
+    /// <summary>Rotates a key whose rotation period has elapsed (background work).</summary>
+    public Task<Result<ManagedKey>> RotateDueAsync(string id, CancellationToken cancellationToken) =>
+        ChangeAsync(Principal.System, Operation.RotateKey, id, "auto-rotate",
+            (k, now) => k.IsDueForRotation(now) ? RotateCoreAsync(k, now, cancellationToken) : ValueTask.FromResult<CustosError?>(null),
+            cancellationToken);
+
+    private async ValueTask<CustosError?> RotateCoreAsync(ManagedKey key, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (key.CheckCanRotate() is { } error) return error;
+        if (keystores.ForCustody(key.Custody) is not { } keystore)
+            return new CustosError(ErrorCode.CustodyUnavailable, $"custody '{key.Custody.Name()}' is not configured on this server");
+        int number = key.NextVersionNumber;
+        var material = await keystore.CreateKeyAsync(key.Id, number, key.Spec, cancellationToken);
+        return key.Rotate(new KeyVersion(number, KeyVersionState.Enabled, keystore.Name, material, now, null), now);
+    }
+
+    private async Task<Result<ManagedKey>> ChangeAsync(
+        Principal principal, Operation operation, string reference, string verb,
+        Func<ManagedKey, DateTimeOffset, ValueTask<CustosError?>> change, CancellationToken cancellationToken)
+    {
+        if (guard.Check(principal, operation) is { } denied) return denied;
+        for (int attempt = 1; ; attempt++)
+        {
+            var loaded = await resolver.LoadForChangeAsync(reference, cancellationToken);
+            if (!loaded.IsSuccess) return loaded;
+            var key = loaded.Value;
+            var before = key.Revision;
+            var versionsBefore = key.Versions.Count;
+            if (await change(key, time.GetUtcNow()) is { } refused) return refused;
+            if (!key.HasChanges) return key; // nothing to save (e.g. disable a disabled key)
+            var outcome = await repository.UpdateAsync(key, cancellationToken);
+            switch (outcome)
+            {
+                case SaveOutcome.Saved:
+                    resolver.Saved(key);
+                    LogChanged(log, verb, key.Id, before, key.Revision, principal.Id);
+                    return key;
+                case SaveOutcome.AliasTaken:
+                    await DropNewMaterialAsync(key, versionsBefore, cancellationToken);
+                    return AliasTaken(key.Alias!);
+                case SaveOutcome.Conflict when attempt < MaxAttempts:
+                    await DropNewMaterialAsync(key, versionsBefore, cancellationToken);
+                    continue;
+                default:
+                    await DropNewMaterialAsync(key, versionsBefore, cancellationToken);
+                    return new CustosError(ErrorCode.Conflict, $"key {key.Id} is being changed concurrently; retry");
+            }
+        }
+    }
+
+    private async Task DropNewMaterialAsync(ManagedKey key, int versionsBefore, CancellationToken cancellationToken)
+    {
+        foreach (var v in key.Versions.Skip(versionsBefore))
+        {
+            if (v.Material is not null && keystores.ByName(v.Keystore) is { } ks)
+                await ks.DestroyKeyAsync(new KeyVersionRef(key.Id, v.Number, key.Spec, v.Material), cancellationToken);
+        }
+    }
+
+    private static CustosError AliasTaken(string alias) => new(ErrorCode.AliasAlreadyExists, $"alias/{alias} is already used by another key");
+
+    [LoggerMessage(EventId = 200, Level = LogLevel.Information, Message = "key {KeyId} created (alias {Alias}, custody {Custody}) by {Principal}")]
+    private static partial void LogCreated(ILogger logger, string keyId, string? alias, string custody, string principal);
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Information, Message = "key {KeyId}: {Verb} (revision {Before} -> {After}) by {Principal}")]
+    private static partial void LogChanged(ILogger logger, string verb, string keyId, long before, long after, string principal);
+}

@@ -1,0 +1,37 @@
+using System.Text.Json.Serialization;
+using Custos.Server.Api.Rest.DataPlane;
+using Custos.Server.Api.Rest.Keys;
+using Custos.Server.Api.Rest.Sys;
+using Custos.Server.Api.Rest.Tokens;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Custos.Server.Api.Rest;
+
+/// <summary>Source-generated JSON for every REST body: camelCase, unknown members refused.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    RespectNullableAnnotations = true)]
+[JsonSerializable(typeof(CreateKey.Request), TypeInfoPropertyName = "CreateKeyRequest")]
+[JsonSerializable(typeof(UpdateKey.Request), TypeInfoPropertyName = "UpdateKeyRequest")]
+[JsonSerializable(typeof(KeyTransitions.ScheduleDestructionRequest))]
+[JsonSerializable(typeof(KeyResponse))]
+[JsonSerializable(typeof(KeyListResponse))]
+[JsonSerializable(typeof(GenerateDataKey.Request), TypeInfoPropertyName = "GenerateDataKeyRequest")]
+[JsonSerializable(typeof(GenerateDataKey.Response), TypeInfoPropertyName = "GenerateDataKeyResponse")]
+[JsonSerializable(typeof(Encrypt.Request), TypeInfoPropertyName = "EncryptRequest")]
+[JsonSerializable(typeof(Encrypt.Response), TypeInfoPropertyName = "EncryptResponse")]
+[JsonSerializable(typeof(Decrypt.Request), TypeInfoPropertyName = "DecryptRequest")]
+[JsonSerializable(typeof(Decrypt.Response), TypeInfoPropertyName = "DecryptResponse")]
+[JsonSerializable(typeof(Rewrap.Request), TypeInfoPropertyName = "RewrapRequest")]
+[JsonSerializable(typeof(Rewrap.Response), TypeInfoPropertyName = "RewrapResponse")]
+[JsonSerializable(typeof(Health.Response), TypeInfoPropertyName = "HealthResponse")]
+[JsonSerializable(typeof(Init.Request), TypeInfoPropertyName = "InitRequest")]
+[JsonSerializable(typeof(Init.Response), TypeInfoPropertyName = "InitResponse")]
+[JsonSerializable(typeof(Unseal.Request), TypeInfoPropertyName = "UnsealRequest")]
+[JsonSerializable(typeof(TokenEndpoints.CreateRequest), TypeInfoPropertyName = "CreateRequest")]
+[JsonSerializable(typeof(TokenEndpoints.TokenResponse), TypeInfoPropertyName = "TokenResponse")]
+[JsonSerializable(typeof(TokenEndpoints.ListResponse), TypeInfoPropertyName = "TokenListResponse")]
+[JsonSerializable(typeof(ProblemDetails))]
+[JsonSerializable(typeof(HttpValidationProblemDetails))]
+public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -1,0 +1,58 @@
+using Custos.Core.Errors;
+
+namespace Custos.Server.Api.Rest;
+
+/// <summary>The one place where core errors become HTTP: RFC 9457 problem+json with a stable type per code.</summary>
+public static class ProblemMapper
+{
+    /// <summary>Prefix of every problem type.</summary>
+    public const string TypePrefix = "urn:custos:problem:";
+
+    /// <summary>HTTP status for a core error code.</summary>
+    public static int Status(ErrorCode code) => code switch
+    {
+        ErrorCode.ValidationFailed or ErrorCode.InvalidCiphertext or ErrorCode.InvalidShare
+            or ErrorCode.InvalidKeyUsage or ErrorCode.CustodyUnavailable => StatusCodes.Status400BadRequest,
+        ErrorCode.Unauthenticated => StatusCodes.Status401Unauthorized,
+        ErrorCode.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorCode.NotFound => StatusCodes.Status404NotFound,
+        ErrorCode.AliasAlreadyExists or ErrorCode.InvalidKeyState or ErrorCode.KeyDisabled or ErrorCode.KeyPendingDestruction
+            or ErrorCode.KeyDestroyed or ErrorCode.AlreadyInitialized or ErrorCode.Conflict => StatusCodes.Status409Conflict,
+        ErrorCode.Sealed or ErrorCode.NotInitialized or ErrorCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        _ => StatusCodes.Status500InternalServerError,
+    };
+
+    /// <summary>The problem result for a core error.</summary>
+    public static IResult ToResult(CustosError error) => Problem(error.Code, error.Message);
+
+    /// <summary>A problem result for a code and a message that is safe to show.</summary>
+    public static IResult Problem(ErrorCode code, string detail) =>
+        Results.Problem(
+            type: TypePrefix + code.WireName(),
+            title: Title(code),
+            detail: detail,
+            statusCode: Status(code));
+
+    private static string Title(ErrorCode code) => code switch
+    {
+        ErrorCode.ValidationFailed => "Invalid request",
+        ErrorCode.NotFound => "Not found",
+        ErrorCode.AliasAlreadyExists => "Alias already exists",
+        ErrorCode.InvalidKeyState => "Invalid key state",
+        ErrorCode.KeyDisabled => "Key disabled",
+        ErrorCode.KeyPendingDestruction => "Key pending destruction",
+        ErrorCode.KeyDestroyed => "Key destroyed",
+        ErrorCode.InvalidKeyUsage => "Invalid key usage",
+        ErrorCode.InvalidCiphertext => "Invalid ciphertext",
+        ErrorCode.Sealed => "Sealed",
+        ErrorCode.NotInitialized => "Not initialised",
+        ErrorCode.AlreadyInitialized => "Already initialised",
+        ErrorCode.InvalidShare => "Invalid unseal share",
+        ErrorCode.Unauthenticated => "Unauthenticated",
+        ErrorCode.Forbidden => "Forbidden",
+        ErrorCode.CustodyUnavailable => "Custody unavailable",
+        ErrorCode.Conflict => "Conflict",
+        ErrorCode.Unavailable => "Service unavailable",
+        _ => "Error",
+    };
+}

@@ -1,0 +1,37 @@
+using Custos.Server.Api.Rest.DataPlane;
+using Custos.Server.Api.Rest.Keys;
+using Custos.Server.Api.Rest.Sys;
+using Custos.Server.Api.Rest.Tokens;
+
+namespace Custos.Server.Api.Rest;
+
+/// <summary>Maps the REST front-end: one group per area; authentication applied once per group.</summary>
+public static class RestApi
+{
+    /// <summary>Maps every /v1 route.</summary>
+    public static void MapCustosRestApi(this IEndpointRouteBuilder app)
+    {
+        var v1 = app.MapGroup("/v1");
+        Health.Map(v1);
+
+        var sys = v1.MapGroup("/sys").WithTags("System");
+        Init.Map(sys);
+        Unseal.Map(sys);
+        Seal.Map(sys);
+
+        var keys = v1.MapGroup("/keys").WithTags("Keys").RequireAuthorization();
+        CreateKey.Map(keys);
+        ListKeys.Map(keys);
+        GetKey.Map(keys);
+        UpdateKey.Map(keys);
+        KeyTransitions.Map(keys);
+        GenerateDataKey.Map(keys);
+        Encrypt.Map(keys);
+
+        var data = v1.MapGroup("").WithTags("Data plane").RequireAuthorization();
+        Decrypt.Map(data);
+        Rewrap.Map(data);
+
+        TokenEndpoints.Map(v1.MapGroup("/tokens").WithTags("Tokens").RequireAuthorization());
+    }
+}

@@ -1,0 +1,52 @@
+using Custos.Core.Access;
+using Custos.Core.Errors;
+using Custos.Core.Service;
+
+namespace Custos.Server.Api.Rest.Tokens;
+
+/// <summary>
+/// POST /v1/tokens (create; the secret is returned once), GET /v1/tokens (list, never secrets),
+/// POST /v1/tokens/{id}/revoke. All need the admin scope.
+/// </summary>
+public static class TokenEndpoints
+{
+    /// <summary>Create request: name, scopes (admin, manage, use, read; default use and read), optional ttl in seconds.</summary>
+    public sealed record CreateRequest(string? Name = null, IReadOnlyList<string>? Scopes = null, long? TtlSeconds = null);
+
+    /// <summary>A token's record; <see cref="Token"/> is set only in the create response.</summary>
+    public sealed record TokenResponse(string Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, string? Token = null);
+
+    /// <summary>The list response.</summary>
+    public sealed record ListResponse(IReadOnlyList<TokenResponse> Tokens);
+
+    /// <summary>Maps the routes.</summary>
+    public static void Map(RouteGroupBuilder tokens)
+    {
+        tokens.MapPost("", Create).WithName("CreateToken").WithSummary("Create a token").Accepts<CreateRequest>("application/json")
+            .Produces<TokenResponse>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(403);
+        tokens.MapGet("", List).WithName("ListTokens").WithSummary("List tokens").Produces<ListResponse>();
+        tokens.MapPost("/{id}/revoke", Revoke).WithName("RevokeToken").WithSummary("Revoke a token").Produces<TokenResponse>().ProducesProblem(404);
+    }
+
+    private static async Task<IResult> Create(HttpContext http, AdministrationService admin, CancellationToken ct)
+    {
+        var body = await RequestBody.ReadOptionalAsync(http, ApiJsonContext.Default.CreateRequest, ct);
+        if (!body.IsSuccess) return ProblemMapper.ToResult(body.Error);
+        var req = body.Value ?? new CreateRequest();
+        if (req.TtlSeconds is <= 0 or > 315_360_000) return ProblemMapper.Problem(ErrorCode.ValidationFailed, "ttlSeconds is 60 to 315360000");
+        TimeSpan? ttl = req.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
+        var result = await admin.CreateTokenAsync(http.Principal(), req.Name ?? "token", req.Scopes ?? [AccessScopes.Use, AccessScopes.Read], ttl, ct);
+        if (!result.IsSuccess) return ProblemMapper.ToResult(result.Error);
+        http.Response.Headers.CacheControl = "no-store";
+        return Results.Json(From(result.Value.Token) with { Token = result.Value.Secret }, ApiJsonContext.Default.TokenResponse, statusCode: 201);
+    }
+
+    private static async Task<IResult> List(HttpContext http, AdministrationService admin, CancellationToken ct) =>
+        (await admin.ListTokensAsync(http.Principal(), ct)).ToHttp(list => new ListResponse(list.Select(From).ToList()));
+
+    private static async Task<IResult> Revoke(string id, HttpContext http, AdministrationService admin, CancellationToken ct) =>
+        (await admin.RevokeTokenAsync(http.Principal(), id, ct)).ToHttp(From);
+
+    private static TokenResponse From(AccessToken t) =>
+        new(t.Id, t.Name, t.Scopes.Order(StringComparer.Ordinal).ToList(), t.CreatedAt, t.ExpiresAt, t.RevokedAt);
+}

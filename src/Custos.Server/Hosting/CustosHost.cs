@@ -1,0 +1,107 @@
+using System.Security.Cryptography.X509Certificates;
+using Custos.Core.Access;
+using Custos.Core.Errors;
+using Custos.Core.Keys;
+using Custos.Core.Ports;
+using Custos.Core.Seal;
+using Custos.Core.Service;
+using Custos.Keystores;
+using Custos.Keystores.Software;
+using Custos.Server.Api.Rest;
+using Custos.Storage;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+
+namespace Custos.Server.Hosting;
+
+/// <summary>The composition root: builds a Custos server from <see cref="ServerOptions"/>.</summary>
+public static class CustosHost
+{
+    /// <summary>Largest request body accepted.</summary>
+    public const long MaxRequestBody = 64 * 1024;
+
+    /// <summary>Builds the web application (not started).</summary>
+    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        if (options.Validate() is { } invalid) throw new ArgumentException(invalid);
+        Directory.CreateDirectory(options.DataDir);
+
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.DataDir });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
+        builder.Logging.SetMinimumLevel(LogLevel.Information);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        configureLogging?.Invoke(builder.Logging);
+
+        var certificate = X509Certificate2.CreateFromPemFile(options.Tls.CertFile, options.Tls.KeyFile);
+        builder.WebHost.UseKestrelHttpsConfiguration();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = MaxRequestBody;
+            k.Listen(options.ListenEndPoint(), l =>
+            {
+                l.Protocols = HttpProtocols.Http1AndHttp2;
+                l.UseHttps(certificate);
+            });
+        });
+
+        AddCustos(builder.Services, options);
+
+        var app = builder.Build();
+        app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync, SuppressDiagnosticsCallback = _ => true });
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapCustosRestApi();
+        return app;
+    }
+
+    /// <summary>Registers every Custos service (core, software keystore, SQLite storage).</summary>
+    public static void AddCustos(IServiceCollection services, ServerOptions options)
+    {
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddProblemDetails();
+        services.AddOpenApi();
+        services.ConfigureHttpJsonOptions(j => j.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.AddAuthentication(BearerTokenHandler.Scheme)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.Scheme, null);
+        services.AddAuthorization();
+
+        services.AddCustosSqlite(options.DatabasePath);
+        services.AddSingleton<TokenService>();
+        services.AddSingleton<SealManager>();
+        services.AddSingleton<IKeyringProvider>(sp => sp.GetRequiredService<SealManager>());
+        services.AddSingleton(sp => new KeyCache(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(options.KeyCacheSeconds)));
+        services.AddSingleton<KeyResolver>();
+        services.AddSingleton<Guard>();
+        services.AddSingleton<KeyManagementService>();
+        services.AddSingleton<KeyAccessService>();
+        services.AddSingleton<AdministrationService>();
+        services.AddSingleton<KeyMaintenance>();
+        services.AddHostedService<MaintenanceService>();
+
+        services.AddSingleton<SoftwareKeystore>();
+        services.AddSingleton<IKeystore>(sp => sp.GetRequiredService<SoftwareKeystore>());
+        services.AddSingleton<IKeystoreRegistry, KeystoreRegistry>();
+    }
+
+    private static async Task HandleExceptionAsync(HttpContext context)
+    {
+        var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+        var result = error switch
+        {
+            CustosUnavailableException e => ProblemMapper.Problem(ErrorCode.Unavailable, e.Message),
+            BadHttpRequestException e when e.StatusCode == StatusCodes.Status413PayloadTooLarge =>
+                Results.Problem(type: ProblemMapper.TypePrefix + "payload-too-large", title: "Payload too large",
+                    detail: $"request bodies are at most {MaxRequestBody} bytes", statusCode: 413),
+            BadHttpRequestException => ProblemMapper.Problem(ErrorCode.ValidationFailed, "the request could not be read"),
+            OperationCanceledException => Results.Problem(statusCode: 499),
+            _ => Results.Problem(type: ProblemMapper.TypePrefix + "internal", title: "Internal error",
+                detail: "an unexpected error occurred; see the server log", statusCode: 500),
+        };
+        await result.ExecuteAsync(context);
+    }
+}
