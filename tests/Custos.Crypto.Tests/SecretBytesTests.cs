@@ -39,4 +39,24 @@ public sealed class SecretBytesTests
         Assert.True(a.Equals(b));
         Assert.False(a.Equals(c));
     }
+
+    [Fact]
+    public void No_formatting_path_prints_the_bytes()
+    {
+        byte[] secret = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        using var s = SecretBytes.CopyFrom(secret);
+        string[] renderings =
+        [
+            s.ToString(),
+            $"{s}",
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0}", s),
+            string.Join(",", new object[] { s }),
+        ];
+        foreach (string r in renderings)
+        {
+            Assert.Equal("[redacted]", r.Replace(",", "", StringComparison.Ordinal));
+            Assert.DoesNotContain(Convert.ToHexString(secret), r, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(Convert.ToBase64String(secret), r, StringComparison.Ordinal);
+        }
+    }
 }
