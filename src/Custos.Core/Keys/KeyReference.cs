@@ -24,7 +24,7 @@ public readonly partial record struct KeyReference
         return KeyIds.IsValid(text) ? new KeyReference(text, null) : null;
     }
 
-X
+    /// <summary>Aliases: 1–128 characters of letters, digits, '-', '_', '.'.</summary>
     public static bool IsValidAlias(string? name) => name is not null && AliasPattern().IsMatch(name);
 
     /// <inheritdoc />

@@ -1,0 +1,186 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using Custos.Cli.Http;
+using Custos.Crypto;
+using Custos.Crypto.Envelope;
+using Custos.Server.Api.Rest;
+using Custos.Server.Api.Rest.DataPlane;
+
+namespace Custos.Cli.Commands;
+
+/// <summary>
+/// <c>custos encrypt | decrypt | data-key</c>: envelope encryption of files of any size. The data key
+/// comes from the server; the file is encrypted here, in constant memory (envelope format v1).
+/// </summary>
+public static class CryptoCommands
+{
+    /// <summary>Builds the commands.</summary>
+    public static IEnumerable<Command> Create() => [EncryptCommand(), DecryptCommand(), DataKeyCommand()];
+
+    private static Option<string[]> ContextOption() =>
+        new("--context") { Description = "Encryption context pair key=value (repeat); decrypt needs the same pairs" };
+
+    private static Command EncryptCommand()
+    {
+        var key = new Option<string>("--key") { Description = "Key id or alias/NAME", Required = true };
+        var input = new Option<FileInfo>("--in") { Description = "File to encrypt", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Encrypted file to write (e.g. FILE.cus)", Required = true };
+        var context = ContextOption();
+        var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists" };
+        var cmd = new Command("encrypt", "Envelope-encrypt a file under a key") { key, input, output, context, force };
+        cmd.SetAction(async (p, ct) =>
+        {
+            var ctx = Context(p.GetValue(context));
+            var inFile = p.GetValue(input)!;
+            var outFile = p.GetValue(output)!;
+            if (!inFile.Exists) throw new CliException($"input file '{inFile.FullName}' does not exist", 2);
+            CheckOutput(outFile, p.GetValue(force));
+            using var api = Globals.Api(p);
+            var body = new GenerateDataKey.Request(ctx.Count == 0 ? null : ctx.ToDictionary(), 32);
+            var dk = await api.SendAsync(HttpMethod.Post, KeysCommands.KeyPath(p.GetValue(key)!) + "/generate-data-key", body,
+                ApiJsonContext.Default.GenerateDataKeyRequest, ApiJsonContext.Default.GenerateDataKeyResponse, ct);
+            using var dek = SecretBytes.TakeFrom(dk.Plaintext);
+            var wrapped = new WrappedKey(dk.KeyId, dk.KeyVersion, dk.CiphertextBlob);
+            await using var source = new FileStream(inFile.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            await WriteAtomicallyAsync(outFile, secret: false, target => EnvelopeEncryptor.EncryptAsync(source, target, dek, [wrapped], ctx, cancellationToken: ct), ct);
+            if (!p.GetValue(Globals.Json))
+                Console.Error.WriteLine($"Encrypted {inFile.Name} ({inFile.Length} bytes) under key {dk.KeyId} v{dk.KeyVersion} into {outFile.Name}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command DecryptCommand()
+    {
+        var input = new Option<FileInfo>("--in") { Description = "Encrypted file", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "Plaintext file to write (only after the whole file verified)", Required = true };
+        var context = ContextOption();
+        var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists" };
+        var cmd = new Command("decrypt", "Decrypt a file made by 'custos encrypt'; on any failure no output file is left") { input, output, context, force };
+        cmd.SetAction(async (p, ct) =>
+        {
+            var ctx = Context(p.GetValue(context));
+            var inFile = p.GetValue(input)!;
+            var outFile = p.GetValue(output)!;
+            if (!inFile.Exists) throw new CliException($"input file '{inFile.FullName}' does not exist", 2);
+            CheckOutput(outFile, p.GetValue(force));
+            await using var source = new FileStream(inFile.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
+            EnvelopeHeader header;
+            try { header = await EnvelopeHeader.ReadAsync(source, ct); }
+            catch (InvalidCiphertextException) { throw new CliException(InvalidCiphertextException.FixedMessage); }
+
+            using var api = Globals.Api(p);
+            using var dek = await UnwrapAnyAsync(api, header, ctx, ct);
+            try
+            {
+                await WriteAtomicallyAsync(outFile, secret: true, target => EnvelopeDecryptor.DecryptAsync(header, source, target, dek, ctx, ct), ct);
+            }
+            catch (InvalidCiphertextException)
+            {
+                throw new CliException(InvalidCiphertextException.FixedMessage);
+            }
+            if (!p.GetValue(Globals.Json)) Console.Error.WriteLine($"Decrypted {inFile.Name} into {outFile.Name}");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command DataKeyCommand()
+    {
+        var key = new Option<string>("--key") { Description = "Key id or alias/NAME", Required = true };
+        var context = ContextOption();
+        var bytes = new Option<int>("--bytes") { Description = "Data key size in bytes", DefaultValueFactory = _ => 32 };
+        var cmd = new Command("data-key", "Generate a data key: prints the plaintext and the wrapped blob (base64 JSON)") { key, context, bytes };
+        cmd.SetAction(async (p, ct) =>
+        {
+            var ctx = Context(p.GetValue(context));
+            using var api = Globals.Api(p);
+            var body = new GenerateDataKey.Request(ctx.Count == 0 ? null : ctx.ToDictionary(), p.GetValue(bytes));
+            var dk = await api.SendAsync(HttpMethod.Post, KeysCommands.KeyPath(p.GetValue(key)!) + "/generate-data-key", body,
+                ApiJsonContext.Default.GenerateDataKeyRequest, ApiJsonContext.Default.GenerateDataKeyResponse, ct);
+            try
+            {
+                Globals.PrintJson(dk, ApiJsonContext.Default.GenerateDataKeyResponse);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(dk.Plaintext);
+            }
+            return 0;
+        });
+        return cmd;
+    }
+
+    /// <summary>Asks the server to unwrap each wrapped copy in turn; the first that works gives the data key.</summary>
+    private static async Task<SecretBytes> UnwrapAnyAsync(CustosApi api, EnvelopeHeader header, EncryptionContext ctx, CancellationToken ct)
+    {
+        ApiException? informative = null;
+        foreach (var wrapped in header.WrappedKeys)
+        {
+            try
+            {
+                var body = new Decrypt.Request(wrapped.Blob.ToArray(), ctx.Count == 0 ? null : ctx.ToDictionary());
+                var r = await api.SendAsync(HttpMethod.Post, "v1/decrypt", body, ApiJsonContext.Default.DecryptRequest, ApiJsonContext.Default.DecryptResponse, ct);
+                return SecretBytes.TakeFrom(r.Plaintext);
+            }
+            catch (ApiException e) when (e.Code == "invalid-ciphertext")
+            {
+                // Try the next copy.
+            }
+            catch (ApiException e) when (e.Status is 404 or 409 or 400)
+            {
+                informative ??= e;
+            }
+        }
+        throw informative ?? (Exception)new CliException(InvalidCiphertextException.FixedMessage);
+    }
+
+    /// <summary>Writes to a temporary file beside the target and renames it only when <paramref name="write"/> succeeded.</summary>
+    private static async Task WriteAtomicallyAsync(FileInfo target, bool secret, Func<Stream, Task> write, CancellationToken ct)
+    {
+        var dir = target.DirectoryName ?? ".";
+        Directory.CreateDirectory(dir);
+        var temp = Path.Combine(dir, $".{target.Name}.partial-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6))}");
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew, Access = FileAccess.Write, BufferSize = 1 << 16, Options = FileOptions.Asynchronous,
+            UnixCreateMode = OperatingSystem.IsWindows() ? null : secret
+                ? UnixFileMode.UserRead | UnixFileMode.UserWrite
+                : UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead,
+        };
+        bool done = false;
+        try
+        {
+            await using (var stream = new FileStream(temp, options))
+            {
+                await write(stream);
+                await stream.FlushAsync(ct);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, target.FullName, overwrite: true);
+            done = true;
+        }
+        finally
+        {
+            if (!done) TryDelete(temp);
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try { File.Delete(path); }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+    }
+
+    private static void CheckOutput(FileInfo output, bool force)
+    {
+        if (output.Exists && !force) throw new CliException($"output file '{output.FullName}' exists; use --force to overwrite it", 2);
+    }
+
+    private static EncryptionContext Context(string[]? pairs)
+    {
+        try { return EncryptionContext.From(Globals.Pairs(pairs, "context")); }
+        catch (ArgumentException e) { throw new CliException(e.Message, 2); }
+    }
+}

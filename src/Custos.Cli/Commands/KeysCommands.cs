@@ -1,0 +1,184 @@
+using System.CommandLine;
+using Custos.Cli.Http;
+using Custos.Server.Api.Rest;
+using Custos.Server.Api.Rest.Keys;
+
+namespace Custos.Cli.Commands;
+
+/// <summary><c>custos keys ...</c>: the key inventory and lifecycle.</summary>
+public static class KeysCommands
+{
+    /// <summary>Builds the command group.</summary>
+    public static Command Create()
+    {
+        var keys = new Command("keys", "Create, list, show and manage keys. KEY is a key id or alias/NAME.");
+        keys.Subcommands.Add(CreateKeyCommand());
+        keys.Subcommands.Add(ListCommand());
+        keys.Subcommands.Add(UpdateCommand());
+        keys.Subcommands.Add(Simple("show", "Show a key", (api, key, ct) => api.GetAsync(KeyPath(key), ApiJsonContext.Default.KeyResponse, ct)));
+        foreach (var (action, help) in new[]
+        {
+            ("rotate", "Rotate: a new primary version; older versions still decrypt"),
+            ("enable", "Enable a disabled key"),
+            ("disable", "Disable a key: no encrypt or decrypt until enabled"),
+            ("cancel-destruction", "Cancel a scheduled destruction"),
+        })
+        {
+            keys.Subcommands.Add(Simple(action, help, (api, key, ct) => api.PostAsync(KeyPath(key) + "/" + action, ApiJsonContext.Default.KeyResponse, ct)));
+        }
+        keys.Subcommands.Add(ScheduleDestructionCommand());
+        return keys;
+    }
+
+    /// <summary>The API path of a key given as an id or alias/NAME.</summary>
+    public static string KeyPath(string key) =>
+        key.StartsWith("alias/", StringComparison.Ordinal)
+            ? "v1/keys/alias/" + Uri.EscapeDataString(key["alias/".Length..])
+            : "v1/keys/" + Uri.EscapeDataString(key);
+
+    private static Command Simple(string name, string help, Func<CustosApi, string, CancellationToken, Task<KeyResponse>> call)
+    {
+        var key = new Argument<string>("KEY") { Description = "Key id or alias/NAME" };
+        var cmd = new Command(name, help) { key };
+        cmd.SetAction(async (p, ct) =>
+        {
+            using var api = Globals.Api(p);
+            Print(await call(api, p.GetValue(key)!, ct), p);
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command ScheduleDestructionCommand()
+    {
+        var key = new Argument<string>("KEY") { Description = "Key id or alias/NAME" };
+        var days = new Option<int>("--pending-days") { Description = "Waiting period, 7 to 30 days", DefaultValueFactory = _ => 30 };
+        var cmd = new Command("schedule-destruction", "Schedule destruction after a waiting period; the key is unusable meanwhile and the destruction can be cancelled") { key, days };
+        cmd.SetAction(async (p, ct) =>
+        {
+            using var api = Globals.Api(p);
+            var k = await api.SendAsync(HttpMethod.Post, KeyPath(p.GetValue(key)!) + "/schedule-destruction",
+                new KeyTransitions.ScheduleDestructionRequest(p.GetValue(days)), ApiJsonContext.Default.ScheduleDestructionRequest, ApiJsonContext.Default.KeyResponse, ct);
+            Print(k, p);
+            return 0;
+        });
+        return cmd;
+    }
+
+    private sealed record AttributeOptions(
+        Option<string?> Description, Option<string?> Owner, Option<string?> Classification, Option<string[]> Categories,
+        Option<string[]> Jurisdictions, Option<int?> Retention, Option<int?> Rotation, Option<string[]> Tags)
+    {
+        public static AttributeOptions Make() => new(
+            new("--description") { Description = "Free text" },
+            new("--owner") { Description = "Owner (team, person or system)" },
+            new("--classification") { Description = "public, internal, confidential (default), restricted, secret" },
+            new("--data-category") { Description = "Data category protected by the key (repeat)" },
+            new("--jurisdiction") { Description = "Allowed jurisdiction: ISO 3166-1 alpha-2 code or EU/EEA (repeat)" },
+            new("--retention-days") { Description = "Retention period in days" },
+            new("--rotation-days") { Description = "Automatic rotation period in days" },
+            new("--tag") { Description = "Tag key=value (repeat)" });
+
+        public void AddTo(Command c)
+        {
+            foreach (Option o in new Option[] { Description, Owner, Classification, Categories, Jurisdictions, Retention, Rotation, Tags }) c.Options.Add(o);
+        }
+    }
+
+    private static Command CreateKeyCommand()
+    {
+        var alias = new Option<string?>("--alias") { Description = "Alias NAME (the key is then also alias/NAME)" };
+        var custody = new Option<string>("--custody") { Description = "software (default), hsm, threshold, remote", DefaultValueFactory = _ => "software" };
+        var attrs = AttributeOptions.Make();
+        var cmd = new Command("create", "Create a key") { alias, custody };
+        attrs.AddTo(cmd);
+        cmd.SetAction(async (p, ct) =>
+        {
+            using var api = Globals.Api(p);
+            var tags = p.GetValue(attrs.Tags) is { Length: > 0 } t ? Globals.Pairs(t, "tag") : null;
+            var body = new CreateKey.Request(
+                Alias: StripAlias(p.GetValue(alias)), Description: p.GetValue(attrs.Description), Owner: p.GetValue(attrs.Owner),
+                Custody: p.GetValue(custody), Classification: p.GetValue(attrs.Classification),
+                DataCategories: NullIfEmpty(p.GetValue(attrs.Categories)), AllowedJurisdictions: NullIfEmpty(p.GetValue(attrs.Jurisdictions)),
+                RetentionDays: p.GetValue(attrs.Retention), RotationPeriodDays: p.GetValue(attrs.Rotation), Tags: tags);
+            Print(await api.SendAsync(HttpMethod.Post, "v1/keys", body, ApiJsonContext.Default.CreateKeyRequest, ApiJsonContext.Default.KeyResponse, ct), p);
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command UpdateCommand()
+    {
+        var key = new Argument<string>("KEY") { Description = "Key id or alias/NAME" };
+        var alias = new Option<string?>("--alias") { Description = "New alias NAME (\"\" removes it)" };
+        var attrs = AttributeOptions.Make();
+        var cmd = new Command("update", "Edit a key's alias and inventory attributes (only the options given change)") { key, alias };
+        attrs.AddTo(cmd);
+        cmd.SetAction(async (p, ct) =>
+        {
+            using var api = Globals.Api(p);
+            var tags = p.GetValue(attrs.Tags) is { Length: > 0 } t ? Globals.Pairs(t, "tag") : null;
+            var body = new UpdateKey.Request(
+                Alias: StripAlias(p.GetValue(alias)), Description: p.GetValue(attrs.Description), Owner: p.GetValue(attrs.Owner),
+                Classification: p.GetValue(attrs.Classification),
+                DataCategories: NullIfEmpty(p.GetValue(attrs.Categories)), AllowedJurisdictions: NullIfEmpty(p.GetValue(attrs.Jurisdictions)),
+                RetentionDays: p.GetValue(attrs.Retention), RotationPeriodDays: p.GetValue(attrs.Rotation), Tags: tags);
+            Print(await api.SendAsync(HttpMethod.Patch, KeyPath(p.GetValue(key)!), body, ApiJsonContext.Default.UpdateKeyRequest, ApiJsonContext.Default.KeyResponse, ct), p);
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command ListCommand()
+    {
+        var cmd = new Command("list", "List every key");
+        cmd.SetAction(async (p, ct) =>
+        {
+            using var api = Globals.Api(p);
+            var all = new List<KeyResponse>();
+            string? cursor = null;
+            do
+            {
+                var page = await api.GetAsync("v1/keys?limit=500" + (cursor is null ? "" : "&after=" + Uri.EscapeDataString(cursor)), ApiJsonContext.Default.KeyListResponse, ct);
+                all.AddRange(page.Keys);
+                cursor = page.NextCursor;
+            }
+            while (cursor is not null);
+            if (p.GetValue(Globals.Json)) { Globals.PrintJson(new KeyListResponse(all, null), ApiJsonContext.Default.KeyListResponse); return 0; }
+            Console.WriteLine($"{"ID",-36}  {"ALIAS",-24} {"STATE",-19} {"CUSTODY",-9} {"CLASS",-12} VERSION");
+            foreach (var k in all)
+                Console.WriteLine($"{k.Id,-36}  {k.Alias ?? "-",-24} {k.State,-19} {k.Custody,-9} {k.Classification,-12} {k.PrimaryVersion}");
+            Console.WriteLine($"{all.Count} key(s)");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static string? StripAlias(string? alias) =>
+        alias is not null && alias.StartsWith("alias/", StringComparison.Ordinal) ? alias["alias/".Length..] : alias;
+
+    private static IReadOnlyList<string>? NullIfEmpty(string[]? values) => values is { Length: > 0 } ? values : null;
+
+    /// <summary>Prints a key as text (or JSON with --json).</summary>
+    public static void Print(KeyResponse k, ParseResult p)
+    {
+        if (p.GetValue(Globals.Json)) { Globals.PrintJson(k, ApiJsonContext.Default.KeyResponse); return; }
+        Console.WriteLine($"Key:              {k.Id}");
+        Console.WriteLine($"Alias:            {(k.Alias is null ? "-" : "alias/" + k.Alias)}");
+        Console.WriteLine($"State:            {k.State}{(k.DestructionDate is { } d ? $" (destruction on {d:u})" : "")}");
+        Console.WriteLine($"Purpose:          {k.Purpose} ({k.Spec})");
+        Console.WriteLine($"Custody:          {k.Custody}");
+        Console.WriteLine($"Classification:   {k.Classification}");
+        Console.WriteLine($"Owner:            {k.Owner}");
+        if (k.Description.Length > 0) Console.WriteLine($"Description:      {k.Description}");
+        if (k.DataCategories.Count > 0) Console.WriteLine($"Data categories:  {string.Join(", ", k.DataCategories)}");
+        if (k.AllowedJurisdictions.Count > 0) Console.WriteLine($"Jurisdictions:    {string.Join(", ", k.AllowedJurisdictions)}");
+        if (k.RetentionDays is { } r) Console.WriteLine($"Retention:        {r} days");
+        Console.WriteLine($"Rotation:         {(k.RotationPeriodDays is { } rp ? $"every {rp} days, next {k.NextRotationAt:u}" : "manual")}");
+        foreach (var (tk, tv) in k.Tags) Console.WriteLine($"Tag:              {tk}={tv}");
+        Console.WriteLine($"Created:          {k.CreatedAt:u}");
+        Console.WriteLine($"Primary version:  {k.PrimaryVersion}");
+        foreach (var v in k.Versions)
+            Console.WriteLine($"  v{v.Version,-4} {v.State,-10} {v.Keystore,-10} created {v.CreatedAt:u}{(v.DestroyedAt is { } x ? $", destroyed {x:u}" : "")}");
+    }
+}

@@ -1,0 +1,81 @@
+using System.CommandLine;
+using Custos.Server.Api.Rest;
+using Custos.Server.Api.Rest.Tokens;
+
+namespace Custos.Cli.Commands;
+
+/// <summary><c>custos tokens create | list | revoke</c>.</summary>
+public static class TokensCommands
+{
+    /// <summary>Builds the command group.</summary>
+    public static Command Create()
+    {
+        var tokens = new Command("tokens", "Manage access tokens");
+
+        var name = new Option<string>("--name") { Description = "Name of the token (who or what uses it)", Required = true };
+        var scopes = new Option<string[]>("--scope") { Description = "Scope: admin, manage, use, read (repeat; default: use and read)" };
+        var ttl = new Option<string?>("--ttl") { Description = "Lifetime, e.g. 30m, 12h, 90d (default: no expiry)" };
+        var create = new Command("create", "Create a token; its secret is shown once") { name, scopes, ttl };
+        create.SetAction(async (p, ct) =>
+        {
+            using var api = Globals.Api(p);
+            var s = p.GetValue(scopes) is { Length: > 0 } given ? given : null;
+            var body = new TokenEndpoints.CreateRequest(p.GetValue(name), s, ParseTtl(p.GetValue(ttl)));
+            var t = await api.SendAsync(HttpMethod.Post, "v1/tokens", body, ApiJsonContext.Default.CreateRequest, ApiJsonContext.Default.TokenResponse, ct);
+            if (p.GetValue(Globals.Json)) { Globals.PrintJson(t, ApiJsonContext.Default.TokenResponse); return 0; }
+            Console.WriteLine($"Token:    {t.Token}");
+            Console.WriteLine($"Id:       {t.Id}");
+            Console.WriteLine($"Scopes:   {string.Join(", ", t.Scopes)}");
+            Console.WriteLine($"Expires:  {(t.ExpiresAt is { } e ? e.ToString("u") : "never")}");
+            Console.WriteLine("The token is shown only now; Custos keeps only its hash.");
+            return 0;
+        });
+
+        var list = new Command("list", "List tokens (never their secrets)");
+        list.SetAction(async (p, ct) =>
+        {
+            using var api = Globals.Api(p);
+            var r = await api.GetAsync("v1/tokens", ApiJsonContext.Default.TokenListResponse, ct);
+            if (p.GetValue(Globals.Json)) { Globals.PrintJson(r, ApiJsonContext.Default.TokenListResponse); return 0; }
+            Console.WriteLine($"{"ID",-22} {"NAME",-20} {"SCOPES",-22} {"EXPIRES",-20} STATUS");
+            foreach (var t in r.Tokens)
+            {
+                var status = t.RevokedAt is not null ? "revoked" : t.ExpiresAt < DateTimeOffset.UtcNow ? "expired" : "active";
+                Console.WriteLine($"{t.Id,-22} {t.Name,-20} {string.Join(",", t.Scopes),-22} {(t.ExpiresAt?.ToString("u") ?? "never"),-20} {status}");
+            }
+            return 0;
+        });
+
+        var id = new Argument<string>("ID") { Description = "Token id (tok_...)" };
+        var revoke = new Command("revoke", "Revoke a token") { id };
+        revoke.SetAction(async (p, ct) =>
+        {
+            using var api = Globals.Api(p);
+            var t = await api.PostAsync($"v1/tokens/{Uri.EscapeDataString(p.GetValue(id)!)}/revoke", ApiJsonContext.Default.TokenResponse, ct);
+            Console.WriteLine($"Token {t.Id} ({t.Name}) revoked.");
+            return 0;
+        });
+
+        tokens.Subcommands.Add(create);
+        tokens.Subcommands.Add(list);
+        tokens.Subcommands.Add(revoke);
+        return tokens;
+    }
+
+    /// <summary>Parses 90s, 30m, 12h, 90d into seconds.</summary>
+    public static long? ParseTtl(string? ttl)
+    {
+        if (string.IsNullOrWhiteSpace(ttl)) return null;
+        var unit = ttl[^1];
+        if (!long.TryParse(ttl[..^1], out var n) || n <= 0)
+            throw new CliException($"ttl '{ttl}' must be a number followed by s, m, h or d (e.g. 12h)", 2);
+        return unit switch
+        {
+            's' => n,
+            'm' => n * 60,
+            'h' => n * 3600,
+            'd' => n * 86400,
+            _ => throw new CliException($"ttl '{ttl}' must end in s, m, h or d", 2),
+        };
+    }
+}

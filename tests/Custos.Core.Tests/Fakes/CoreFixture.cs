@@ -1,0 +1,49 @@
+using Custos.Core.Access;
+using Custos.Core.Keys;
+using Custos.Core.Seal;
+using Custos.Core.Service;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Custos.Core.Tests.Fakes;
+
+/// <summary>The core services wired over fakes, unsealed, with a fake clock. A fresh one per test.</summary>
+public sealed class CoreFixture
+{
+    public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+    public InMemoryKeyRepository Keys { get; } = new();
+    public InMemoryTokenAndSealRepository Store { get; } = new();
+    public FakeKeystore Keystore { get; } = new();
+    public SealManager Seal { get; }
+    public TokenService Tokens { get; }
+    public KeyManagementService Management { get; }
+    public KeyAccessService Access { get; }
+    public KeyMaintenance Maintenance { get; }
+    public Principal Root { get; } = new("token:root", "root", new HashSet<string> { AccessScopes.Root });
+
+    public CoreFixture(bool unseal = true)
+    {
+        Tokens = new TokenService(Store, Time);
+        Seal = new SealManager(Store, Tokens, Time, NullLogger<SealManager>.Instance);
+        var resolver = new KeyResolver(Keys, new KeyCache(Time, TimeSpan.FromSeconds(5)));
+        var guard = new Guard(Seal);
+        var registry = new FakeRegistry(Keystore);
+        Management = new KeyManagementService(resolver, Keys, registry, guard, Time, NullLogger<KeyManagementService>.Instance);
+        Access = new KeyAccessService(resolver, registry, guard);
+        Maintenance = new KeyMaintenance(Keys, Management, Seal, Time, NullLogger<KeyMaintenance>.Instance);
+        if (unseal)
+        {
+            var init = Seal.InitializeAsync(3, 2, SealManager.ShamirType, CancellationToken.None).GetAwaiter().GetResult();
+            Seal.SubmitShareAsync(init.Value.Shares[0], CancellationToken.None).GetAwaiter().GetResult();
+            Seal.SubmitShareAsync(init.Value.Shares[2], CancellationToken.None).GetAwaiter().GetResult();
+        }
+    }
+
+    public async Task<ManagedKey> CreateKeyAsync(string? alias = "app", int? rotationDays = null)
+    {
+        var r = await Management.CreateAsync(Root, new CreateKeyCommand(alias, KeyCustody.Software, KeyPurpose.EncryptDecrypt, KeySpec.Aes256Gcm,
+            new KeyAttributes { RotationPeriodDays = rotationDays }), CancellationToken.None);
+        Assert.True(r.IsSuccess, r.Error?.Message);
+        return r.Value;
+    }
+}

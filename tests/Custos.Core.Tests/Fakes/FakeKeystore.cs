@@ -1,0 +1,36 @@
+using Custos.Core.Keys;
+using Custos.Core.Ports;
+using Custos.Crypto;
+using Custos.Crypto.Primitives;
+
+namespace Custos.Core.Tests.Fakes;
+
+/// <summary>A keystore fake: the "material handle" is the key itself (fine for a fake, never for a real keystore).</summary>
+public sealed class FakeKeystore : IKeystore
+{
+    public List<(string KeyId, int Version)> Destroyed { get; } = [];
+    public string Name => "fake";
+    public KeyCustody Custody => KeyCustody.Software;
+
+    public ValueTask<byte[]> CreateKeyAsync(string keyId, int version, KeySpec spec, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+
+    public ValueTask<byte[]> EncryptAsync(KeyVersionRef version, ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> aad, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Aead.Seal(version.Material, plaintext.Span, aad.Span));
+
+    public ValueTask<SecretBytes?> DecryptAsync(KeyVersionRef version, ReadOnlyMemory<byte> ciphertext, ReadOnlyMemory<byte> aad, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Aead.Open(version.Material, ciphertext.Span, aad.Span));
+
+    public ValueTask DestroyKeyAsync(KeyVersionRef version, CancellationToken cancellationToken)
+    {
+        Destroyed.Add((version.KeyId, version.Version));
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>A registry holding given keystores.</summary>
+public sealed class FakeRegistry(params IKeystore[] keystores) : IKeystoreRegistry
+{
+    public IKeystore? ForCustody(KeyCustody custody) => keystores.FirstOrDefault(k => k.Custody == custody);
+    public IKeystore? ByName(string name) => keystores.FirstOrDefault(k => k.Name == name);
+}
