@@ -10,8 +10,6 @@ internal sealed class SqliteStore : IDisposable
 
     public string DataFile => _folder.File("custos.db");
 
-    public TempFolder Folder => _folder;
-
     /// <summary>The database, opened on first use.</summary>
     public SqliteDatabase Database => _database ??= new SqliteDatabase(DataFile);
 
