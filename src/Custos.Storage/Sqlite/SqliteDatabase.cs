@@ -1,0 +1,205 @@
+using System.Globalization;
+using System.Text.Json;
+using Custos.Core.Errors;
+using Microsoft.Data.Sqlite;
+
+namespace Custos.Storage.Sqlite;
+
+/// <summary>
+/// One SQLite data file: creates it (mode 0600) when missing, brings its schema up to date, and hands
+/// out configured connections. Writers are serialized through one lock per database (SQLite has one
+/// writer), each write is one <c>BEGIN IMMEDIATE</c> transaction; reads run in parallel on pooled
+/// connections (WAL). Every connection runs with <c>synchronous=FULL</c> (a committed write survives a
+/// crash or power loss), <c>foreign_keys=ON</c>, <c>secure_delete=ON</c> (deleted or overwritten key
+/// handles are zeroed, not left in free space) and a 5 s busy timeout.
+/// </summary>
+public sealed class SqliteDatabase : IDisposable
+{
+    /// <summary>How long a connection waits for a lock held by another process.</summary>
+    public const int BusyTimeoutMilliseconds = 5000;
+
+    private const string ConnectionPragmas = """
+        PRAGMA synchronous = FULL;
+        PRAGMA foreign_keys = ON;
+        PRAGMA secure_delete = ON;
+        PRAGMA busy_timeout = 5000;
+        """;
+
+    private readonly string _connectionString;
+    private readonly SemaphoreSlim _writer = new(1, 1);
+    private int _disposed;
+
+    /// <summary>
+    /// Opens the database at <paramref name="path"/>, creating the file (mode 0600) when it does not exist,
+    /// and applies pending migrations. The folder must exist. Throws <see cref="CustosUnavailableException"/>
+    /// when the file cannot be opened or its schema is newer than this build knows.
+    /// </summary>
+    public SqliteDatabase(string path, TimeProvider? timeProvider = null)
+        : this(path, MigrationRunner.Embedded(), timeProvider ?? TimeProvider.System)
+    {
+    }
+
+    internal SqliteDatabase(string path, IReadOnlyList<SqliteMigration> migrations, TimeProvider timeProvider)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        Path = System.IO.Path.GetFullPath(path);
+        var folder = System.IO.Path.GetDirectoryName(Path)!;
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"data folder '{folder}' does not exist; create it (readable only by the Custos user) first");
+
+        CreateFileOwnerOnly(Path);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWrite,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+        }.ToString();
+
+        try
+        {
+            using var connection = Open();
+            using (var wal = connection.CreateCommand())
+            {
+                wal.CommandText = "PRAGMA journal_mode = WAL";
+                var mode = Convert.ToString(wal.ExecuteScalar(), CultureInfo.InvariantCulture);
+                if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                    throw Error.Unavailable("database cannot use write-ahead logging (WAL) on this file system");
+            }
+            SchemaVersion = new MigrationRunner(migrations, timeProvider).Apply(connection) switch
+            {
+                { Count: > 0 } applied => applied[^1],
+                _ => ReadSchemaVersion(connection),
+            };
+        }
+        catch (SqliteException ex)
+        {
+            SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+            throw Error.Unavailable("database could not be opened", ex);
+        }
+        catch
+        {
+            SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+            throw;
+        }
+    }
+
+    /// <summary>Full path of the data file.</summary>
+    public string Path { get; }
+
+    /// <summary>The schema version after opening (the newest applied migration).</summary>
+    public int SchemaVersion { get; }
+
+    /// <summary>An open connection with the pragmas set. The caller disposes it (back to the pool).</summary>
+    internal async Task<SqliteConnection> OpenConnectionAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        var connection = new SqliteConnection(_connectionString);
+        try
+        {
+            await connection.OpenAsync(cancellationToken);
+            using var command = connection.CreateCommand();
+            command.CommandText = ConnectionPragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a read (deferred) transaction, so it sees one snapshot.</summary>
+    internal async Task<T> ReadAsync<T>(string operation,
+        Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<T>> work, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction(deferred: true);
+            return await work(connection, transaction, cancellationToken);
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex))
+        {
+            throw Error.Unavailable($"database {operation} failed", ex);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="work"/> in one <c>BEGIN IMMEDIATE</c> transaction while holding the writer lock.
+    /// The transaction is committed when <paramref name="work"/> returns <c>Commit: true</c>, rolled back
+    /// otherwise (and on any exception).
+    /// </summary>
+    internal async Task<T> WriteAsync<T>(string operation,
+        Func<SqliteConnection, SqliteTransaction, CancellationToken, Task<(T Value, bool Commit)>> work,
+        CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            await using var connection = await OpenConnectionAsync(cancellationToken);
+            await using var transaction = connection.BeginTransaction(deferred: false);
+            var (value, commit) = await work(connection, transaction, cancellationToken);
+            if (commit) await transaction.CommitAsync(cancellationToken);
+            else await transaction.RollbackAsync(cancellationToken);
+            return value;
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex))
+        {
+            throw Error.Unavailable($"database {operation} failed", ex);
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    /// <summary>Closes the pooled connections to the file.</summary>
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        // Let a write in progress finish before the pool is cleared; later ones fail as disposed.
+        _writer.Wait();
+        _writer.Release();
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+
+    private static bool IsDatabaseFailure(Exception ex) => ex is SqliteException or JsonException or FormatException;
+
+    private SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = ConnectionPragmas;
+        command.ExecuteNonQuery();
+        return connection;
+    }
+
+    private static int ReadSchemaVersion(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COALESCE(MAX(version), 0) FROM schema_migrations";
+        return Convert.ToInt32(command.ExecuteScalar(), CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Creates an empty file readable and writable by the owner only, before SQLite writes to it.</summary>
+    private static void CreateFileOwnerOnly(string path)
+    {
+        if (File.Exists(path)) return;
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        try
+        {
+            using (new FileStream(path, options)) { }
+        }
+        catch (IOException) when (File.Exists(path))
+        {
+            return; // created by another process in the meantime
+        }
+        // The umask can only remove bits, but set it explicitly so the mode never depends on it.
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+    }
+}

@@ -1,0 +1,65 @@
+using Custos.Core.Access;
+using Custos.Core.Ports;
+using Custos.Core.Seal;
+using Microsoft.Data.Sqlite;
+using static Custos.Storage.Sqlite.SqliteValues;
+
+namespace Custos.Storage.Sqlite;
+
+/// <summary>The one seal configuration in SQLite (table <c>seal_config</c>, a single row with id 1).</summary>
+public sealed class SqliteSealRepository : ISealRepository
+{
+    private readonly SqliteDatabase _database;
+
+    /// <summary>Creates the repository over <paramref name="database"/>.</summary>
+    public SqliteSealRepository(SqliteDatabase database) => _database = database;
+
+    /// <inheritdoc />
+    public Task<SealConfiguration?> GetAsync(CancellationToken cancellationToken) =>
+        _database.ReadAsync("read of the seal configuration", async (connection, transaction, ct) =>
+        {
+            using var command = connection.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                SELECT type, shares, threshold, root_key_id, encrypted_keyring, created_at FROM seal_config WHERE id = 1
+                """;
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct)) return null;
+            return new SealConfiguration(
+                reader.GetString(0),
+                reader.GetInt32(1),
+                reader.GetInt32(2),
+                reader.GetString(3),
+                (byte[])reader.GetValue(4),
+                ReadTime(reader, 5));
+        }, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> InitializeAsync(SealConfiguration configuration, AccessToken rootToken, CancellationToken cancellationToken) =>
+        _database.WriteAsync("initialisation of the seal configuration", async (connection, transaction, ct) =>
+        {
+            using (var exists = connection.CreateCommand())
+            {
+                exists.Transaction = transaction;
+                exists.CommandText = "SELECT 1 FROM seal_config WHERE id = 1";
+                if (await exists.ExecuteScalarAsync(ct) is not null) return (false, false);
+            }
+            using (var insert = connection.CreateCommand())
+            {
+                insert.Transaction = transaction;
+                insert.CommandText = """
+                    INSERT INTO seal_config (id, type, shares, threshold, root_key_id, encrypted_keyring, created_at)
+                    VALUES (1, @type, @shares, @threshold, @root_key_id, @encrypted_keyring, @created_at)
+                    """;
+                insert.Parameters.AddWithValue("@type", configuration.Type);
+                insert.Parameters.AddWithValue("@shares", configuration.Shares);
+                insert.Parameters.AddWithValue("@threshold", configuration.Threshold);
+                insert.Parameters.AddWithValue("@root_key_id", configuration.RootKeyId);
+                insert.Parameters.Add("@encrypted_keyring", SqliteType.Blob).Value = configuration.EncryptedKeyring;
+                insert.Parameters.AddWithValue("@created_at", Time(configuration.CreatedAt));
+                await insert.ExecuteNonQueryAsync(ct);
+            }
+            await TokenRows.InsertAsync(connection, transaction, rootToken, ct);
+            return (true, true);
+        }, cancellationToken);
+}

@@ -1,0 +1,25 @@
+using Custos.Core.Ports;
+using Custos.Storage.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Custos.Storage;
+
+/// <summary>Registration of the storage adapters.</summary>
+public static class StorageServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the SQLite data file at <paramref name="path"/> (created with mode 0600 when missing; its folder
+    /// must exist) and the key, token and seal repositories over it, all singletons. The file is opened and
+    /// migrated when <see cref="SqliteDatabase"/> is first resolved; it uses the registered <see cref="TimeProvider"/>
+    /// when there is one.
+    /// </summary>
+    public static IServiceCollection AddCustosSqlite(this IServiceCollection services, string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        services.AddSingleton(sp => new SqliteDatabase(path, sp.GetService<TimeProvider>()));
+        services.AddSingleton<IKeyRepository, SqliteKeyRepository>();
+        services.AddSingleton<ITokenRepository, SqliteTokenRepository>();
+        services.AddSingleton<ISealRepository, SqliteSealRepository>();
+        return services;
+    }
+}
