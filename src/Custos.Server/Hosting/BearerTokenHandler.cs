@@ -16,7 +16,7 @@ public sealed class BearerTokenHandler(
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme name.</summary>
-    public const string Scheme = "CustosToken";
+    public const string SchemeName = "CustosToken";
 
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
@@ -28,8 +28,8 @@ public sealed class BearerTokenHandler(
         if (!result.IsSuccess) return AuthenticateResult.Fail(result.Error.Message);
         var principal = result.Value;
         Context.Items[PrincipalAccessor.ItemKey] = principal;
-        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, principal.Id), new Claim(ClaimTypes.Name, principal.Name)], Scheme);
-        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), Scheme));
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, principal.Id), new Claim(ClaimTypes.Name, principal.Name)], SchemeName);
+        return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));
     }
 
     /// <inheritdoc />

@@ -66,8 +66,8 @@ public static class CustosHost
         services.AddProblemDetails();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(j => j.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
-        services.AddAuthentication(BearerTokenHandler.Scheme)
-            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.Scheme, null);
+        services.AddAuthentication(BearerTokenHandler.SchemeName)
+            .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorization();
 
         services.AddCustosSqlite(options.DatabasePath);
@@ -94,10 +94,10 @@ public static class CustosHost
         var result = error switch
         {
             CustosUnavailableException e => ProblemMapper.Problem(ErrorCode.Unavailable, e.Message),
-            BadHttpRequestException e when e.StatusCode == StatusCodes.Status413PayloadTooLarge =>
+            Microsoft.AspNetCore.Http.BadHttpRequestException e when e.StatusCode == StatusCodes.Status413PayloadTooLarge =>
                 Results.Problem(type: ProblemMapper.TypePrefix + "payload-too-large", title: "Payload too large",
                     detail: $"request bodies are at most {MaxRequestBody} bytes", statusCode: 413),
-            BadHttpRequestException => ProblemMapper.Problem(ErrorCode.ValidationFailed, "the request could not be read"),
+            Microsoft.AspNetCore.Http.BadHttpRequestException => ProblemMapper.Problem(ErrorCode.ValidationFailed, "the request could not be read"),
             OperationCanceledException => Results.Problem(statusCode: 499),
             _ => Results.Problem(type: ProblemMapper.TypePrefix + "internal", title: "Internal error",
                 detail: "an unexpected error occurred; see the server log", statusCode: 500),

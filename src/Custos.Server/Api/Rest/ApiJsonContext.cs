@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using Custos.Server.Api.Rest.DataPlane;
 using Custos.Server.Api.Rest.Keys;

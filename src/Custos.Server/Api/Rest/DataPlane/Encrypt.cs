@@ -1,3 +1,4 @@
+using Custos.Server.Api.Rest.Keys;
 using System.Security.Cryptography;
 using Custos.Core.Service;
 

@@ -1,3 +1,4 @@
+using Custos.Server.Api.Rest.Keys;
 using Custos.Core.Service;
 
 namespace Custos.Server.Api.Rest.DataPlane;
