@@ -165,4 +165,27 @@ public sealed class EnvelopeTamperTests
         Assert.Empty(await AssertInvalidAsync(mixed, dek));
         Assert.Empty(await AssertInvalidAsync(mixed, dek2));
     }
+
+    [Fact]
+    public async Task A_wrong_commitment_fails_even_when_tag_and_frames_are_valid()
+    {
+        // A writer that knows the DEK but commits to something else: only the commitment check catches it.
+        using var dek = NewDek();
+        var plaintext = Pattern(5000);
+        var valid = EnvelopeEncryptor.Encrypt(plaintext, dek, OneKey, Context, FrameLength);
+        var header = EnvelopeHeader.Parse(valid, out int h).ToArray();
+        header[h - 16 - 1] ^= 1; // last commitment byte
+        using var cipher = EnvelopeCipher.Derive(dek.Reveal(), header.AsSpan(7, 32), EnvelopeSuite.Aes256GcmHkdfSha256Committing);
+        cipher.ComputeHeaderTag(header.AsSpan(0, h - 16), header.AsSpan(h - 16));
+        cipher.BindHeader(header);
+        var frame1 = new byte[FrameSize];
+        plaintext.AsSpan(0, FrameLength).CopyTo(frame1.AsSpan(9));
+        cipher.SealFrame(frame1, final: false, seq: 1, length: FrameLength);
+        var frame2 = new byte[5000 - FrameLength + 25];
+        plaintext.AsSpan(FrameLength).CopyTo(frame2.AsSpan(9));
+        cipher.SealFrame(frame2, final: true, seq: 2, length: 5000 - FrameLength);
+        byte[] forged = [.. header, .. frame1, .. frame2];
+
+        Assert.Empty(await AssertInvalidAsync(forged, dek));
+    }
 }
