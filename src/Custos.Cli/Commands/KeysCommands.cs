@@ -157,7 +157,7 @@ public static class KeysCommands
     private static string? StripAlias(string? alias) =>
         alias is not null && alias.StartsWith("alias/", StringComparison.Ordinal) ? alias["alias/".Length..] : alias;
 
-    private static IReadOnlyList<string>? NullIfEmpty(string[]? values) => values is { Length: > 0 } ? values : null;
+    private static string[]? NullIfEmpty(string[]? values) => values is { Length: > 0 } ? values : null;
 
     /// <summary>Prints a key as text (or JSON with --json).</summary>
     public static void Print(KeyResponse k, ParseResult p)
