@@ -23,7 +23,7 @@ public static class Globals
     public static CustosApi Api(ParseResult p) => new(Connection.Resolve(p.GetValue(Addr), p.GetValue(Token), p.GetValue(CaCert)));
 
     /// <summary>Sets <paramref name="command"/>'s action, mapping failures to a message on stderr and an exit code.</summary>
-    public static void SetAction(this Command command, Func<ParseResult, CancellationToken, Task<int>> action)
+    public static void OnRun(this Command command, Func<ParseResult, CancellationToken, Task<int>> action)
     {
         command.SetAction(async (ParseResult p, CancellationToken ct) =>
         {

@@ -28,7 +28,7 @@ public static class CryptoCommands
         var context = ContextOption();
         var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists" };
         var cmd = new Command("encrypt", "Envelope-encrypt a file under a key") { key, input, output, context, force };
-        cmd.SetAction(async (p, ct) =>
+        cmd.OnRun(async (p, ct) =>
         {
             var ctx = Context(p.GetValue(context));
             var inFile = p.GetValue(input)!;
@@ -57,7 +57,7 @@ public static class CryptoCommands
         var context = ContextOption();
         var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists" };
         var cmd = new Command("decrypt", "Decrypt a file made by 'custos encrypt'; on any failure no output file is left") { input, output, context, force };
-        cmd.SetAction(async (p, ct) =>
+        cmd.OnRun(async (p, ct) =>
         {
             var ctx = Context(p.GetValue(context));
             var inFile = p.GetValue(input)!;
@@ -91,7 +91,7 @@ public static class CryptoCommands
         var context = ContextOption();
         var bytes = new Option<int>("--bytes") { Description = "Data key size in bytes", DefaultValueFactory = _ => 32 };
         var cmd = new Command("data-key", "Generate a data key: prints the plaintext and the wrapped blob (base64 JSON)") { key, context, bytes };
-        cmd.SetAction(async (p, ct) =>
+        cmd.OnRun(async (p, ct) =>
         {
             var ctx = Context(p.GetValue(context));
             using var api = Globals.Api(p);

@@ -12,7 +12,7 @@ public static class DevCommand
         var dir = new Option<string>("--dir") { Description = "Dev folder", DefaultValueFactory = _ => ".custos-dev" };
         var listen = new Option<string>("--listen") { Description = "Address:port to listen on", DefaultValueFactory = _ => "127.0.0.1:8200" };
         var cmd = new Command("dev", "Run a dev server (SQLite, software keystore, dev PKI, auto-unsealed). NOT FOR PRODUCTION.") { dir, listen };
-        cmd.SetAction(async (p, ct) =>
+        cmd.OnRun(async (p, ct) =>
         {
             var options = DevMode.Options(p.GetValue(dir)!, p.GetValue(listen)!);
             await using var app = CustosHost.Build(options);

@@ -40,7 +40,7 @@ public static class KeysCommands
     {
         var key = new Argument<string>("KEY") { Description = "Key id or alias/NAME" };
         var cmd = new Command(name, help) { key };
-        cmd.SetAction(async (p, ct) =>
+        cmd.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
             Print(await call(api, p.GetValue(key)!, ct), p);
@@ -54,7 +54,7 @@ public static class KeysCommands
         var key = new Argument<string>("KEY") { Description = "Key id or alias/NAME" };
         var days = new Option<int>("--pending-days") { Description = "Waiting period, 7 to 30 days", DefaultValueFactory = _ => 30 };
         var cmd = new Command("schedule-destruction", "Schedule destruction after a waiting period; the key is unusable meanwhile and the destruction can be cancelled") { key, days };
-        cmd.SetAction(async (p, ct) =>
+        cmd.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
             var k = await api.SendAsync(HttpMethod.Post, KeyPath(p.GetValue(key)!) + "/schedule-destruction",
@@ -92,7 +92,7 @@ public static class KeysCommands
         var attrs = AttributeOptions.Make();
         var cmd = new Command("create", "Create a key") { alias, custody };
         attrs.AddTo(cmd);
-        cmd.SetAction(async (p, ct) =>
+        cmd.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
             var tags = p.GetValue(attrs.Tags) is { Length: > 0 } t ? Globals.Pairs(t, "tag") : null;
@@ -114,7 +114,7 @@ public static class KeysCommands
         var attrs = AttributeOptions.Make();
         var cmd = new Command("update", "Edit a key's alias and inventory attributes (only the options given change)") { key, alias };
         attrs.AddTo(cmd);
-        cmd.SetAction(async (p, ct) =>
+        cmd.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
             var tags = p.GetValue(attrs.Tags) is { Length: > 0 } t ? Globals.Pairs(t, "tag") : null;
@@ -132,7 +132,7 @@ public static class KeysCommands
     private static Command ListCommand()
     {
         var cmd = new Command("list", "List every key");
-        cmd.SetAction(async (p, ct) =>
+        cmd.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
             var all = new List<KeyResponse>();

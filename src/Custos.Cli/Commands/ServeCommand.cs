@@ -13,7 +13,7 @@ public static class ServeCommand
     {
         var config = new Option<FileInfo>("--config") { Description = "JSON configuration file", Required = true };
         var cmd = new Command("serve", "Run a Custos server from a configuration file. It starts sealed: run 'custos init' once, then 'custos unseal'.") { config };
-        cmd.SetAction(async (p, ct) =>
+        cmd.OnRun(async (p, ct) =>
         {
             var options = Load(p.GetValue(config)!);
             await using var app = CustosHost.Build(options);

@@ -17,7 +17,7 @@ public static class SysCommands
         var threshold = new Option<int>("--threshold") { Description = "Shares needed to unseal (K)", DefaultValueFactory = _ => 3 };
         var shareDir = new Option<DirectoryInfo?>("--share-dir") { Description = "Write each share to its own file (share-1.txt ...) in this folder instead of printing them" };
         var cmd = new Command("init", "Initialise a new Custos: creates the root key and hands out K-of-N unseal shares and the root token, once.") { shares, threshold, shareDir };
-        cmd.SetAction(async (p, ct) =>
+        cmd.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
             var result = await api.SendAsync(HttpMethod.Post, "v1/sys/init", new Init.Request(p.GetValue(shares), p.GetValue(threshold)),
@@ -55,7 +55,7 @@ public static class SysCommands
         var share = new Argument<string?>("SHARE") { Description = "An unseal share (omit it to be prompted, or use --share-file)", Arity = ArgumentArity.ZeroOrOne };
         var file = new Option<FileInfo?>("--share-file") { Description = "Read the share from a file" };
         var cmd = new Command("unseal", "Submit one unseal share; Custos unseals when the threshold is reached.") { share, file };
-        cmd.SetAction(async (p, ct) =>
+        cmd.OnRun(async (p, ct) =>
         {
             var value = p.GetValue(share);
             if (p.GetValue(file) is { } f)
@@ -85,7 +85,7 @@ public static class SysCommands
     private static Command SealCommand()
     {
         var cmd = new Command("seal", "Seal Custos: keys are unusable until K shares unseal it again.");
-        cmd.SetAction(async (p, ct) =>
+        cmd.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
             Print(await api.PostAsync("v1/sys/seal", ApiJsonContext.Default.HealthResponse, ct), p);
@@ -97,7 +97,7 @@ public static class SysCommands
     private static Command Status()
     {
         var cmd = new Command("status", "Show whether Custos is initialised and sealed. Exit code 2 when sealed or not initialised.");
-        cmd.SetAction(async (p, ct) =>
+        cmd.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
             var status = await api.GetAsync("v1/health", ApiJsonContext.Default.HealthResponse, ct, allowUnavailable: true);

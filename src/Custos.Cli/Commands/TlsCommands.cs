@@ -12,7 +12,7 @@ public static class TlsCommands
         var tls = new Command("tls", "TLS helpers");
         var outDir = new Option<DirectoryInfo>("--out") { Description = "Folder for ca.pem, server.pem, server.key", Required = true };
         var devPki = new Command("dev-pki", "Create a test CA and a server certificate for 127.0.0.1/localhost (not for production)") { outDir };
-        devPki.SetAction((p, ct) =>
+        devPki.OnRun((p, ct) =>
         {
             var files = DevPki.Ensure(p.GetValue(outDir)!.FullName, TimeProvider.System);
             Console.WriteLine($"CA:          {files.CaCert}\nCertificate: {files.ServerCert}\nKey:         {files.ServerKey}");

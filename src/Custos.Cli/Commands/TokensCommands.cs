@@ -16,7 +16,7 @@ public static class TokensCommands
         var scopes = new Option<string[]>("--scope") { Description = "Scope: admin, manage, use, read (repeat; default: use and read)" };
         var ttl = new Option<string?>("--ttl") { Description = "Lifetime, e.g. 30m, 12h, 90d (default: no expiry)" };
         var create = new Command("create", "Create a token; its secret is shown once") { name, scopes, ttl };
-        create.SetAction(async (p, ct) =>
+        create.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
             var s = p.GetValue(scopes) is { Length: > 0 } given ? given : null;
@@ -32,7 +32,7 @@ public static class TokensCommands
         });
 
         var list = new Command("list", "List tokens (never their secrets)");
-        list.SetAction(async (p, ct) =>
+        list.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
             var r = await api.GetAsync("v1/tokens", ApiJsonContext.Default.TokenListResponse, ct);
@@ -48,7 +48,7 @@ public static class TokensCommands
 
         var id = new Argument<string>("ID") { Description = "Token id (tok_...)" };
         var revoke = new Command("revoke", "Revoke a token") { id };
-        revoke.SetAction(async (p, ct) =>
+        revoke.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
             var t = await api.PostAsync($"v1/tokens/{Uri.EscapeDataString(p.GetValue(id)!)}/revoke", ApiJsonContext.Default.TokenResponse, ct);

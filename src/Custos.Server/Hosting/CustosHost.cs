@@ -10,6 +10,8 @@ using Custos.Keystores.Software;
 using Custos.Server.Api.Rest;
 using Custos.Storage;
 using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace Custos.Server.Hosting;
@@ -50,7 +52,7 @@ public static class CustosHost
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync, SuppressDiagnosticsCallback = _ => true });
-        app.UseStatusCodePages();
+        app.UseStatusCodePages(StatusCodeProblemAsync);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
@@ -64,6 +66,8 @@ public static class CustosHost
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddProblemDetails();
+        // Custos issues no cookies or anti-forgery tokens; keep ASP.NET's data protection keys off disk.
+        services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddOpenApi();
         services.ConfigureHttpJsonOptions(j => j.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
         services.AddAuthentication(BearerTokenHandler.SchemeName)
@@ -86,6 +90,19 @@ public static class CustosHost
         services.AddSingleton<SoftwareKeystore>();
         services.AddSingleton<IKeystore>(sp => sp.GetRequiredService<SoftwareKeystore>());
         services.AddSingleton<IKeystoreRegistry, KeystoreRegistry>();
+    }
+
+    private static Task StatusCodeProblemAsync(StatusCodeContext context)
+    {
+        var status = context.HttpContext.Response.StatusCode;
+        var (code, title, detail) = status switch
+        {
+            404 => ("no-such-endpoint", "Not found", "no such endpoint; see /openapi/v1.json"),
+            405 => ("method-not-allowed", "Method not allowed", "this endpoint does not take that HTTP method"),
+            415 => ("unsupported-media-type", "Unsupported media type", "send the body as JSON with 'Content-Type: application/json'"),
+            _ => ("http-" + status, ReasonPhrases.GetReasonPhrase(status), ReasonPhrases.GetReasonPhrase(status)),
+        };
+        return Results.Problem(type: ProblemMapper.TypePrefix + code, title: title, detail: detail, statusCode: status).ExecuteAsync(context.HttpContext);
     }
 
     private static async Task HandleExceptionAsync(HttpContext context)

@@ -27,6 +27,13 @@ public static class RequestBody
 public static class JsonErrors
 {
     /// <summary>A short, content-free description.</summary>
-    public static string Describe(JsonException e) =>
-        e.Path is { Length: > 0 } path ? $"problem at {path} (line {e.LineNumber + 1})" : $"problem at line {e.LineNumber + 1}, byte {e.BytePositionInLine}";
+    public static string Describe(JsonException e)
+    {
+        var where = e.Path is { Length: > 0 } path ? path : $"line {e.LineNumber + 1}, byte {e.BytePositionInLine}";
+        if (e.Message.Contains("could not be mapped", StringComparison.Ordinal)) return $"unknown field {where}";
+        if (e.Message.Contains("could not be converted", StringComparison.Ordinal)) return $"wrong type at {where}";
+        if (e.Message.Contains("missing required", StringComparison.Ordinal) || e.Message.Contains("null", StringComparison.OrdinalIgnoreCase))
+            return $"missing or null value at {where}";
+        return $"malformed JSON at {where}";
+    }
 }
