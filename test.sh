@@ -30,10 +30,14 @@ fi
 ./custos --version >/dev/null || { echo "0 passed, 1 failed"; exit 1; }
 
 echo "test.sh: testing"
-dotnet test Custos.slnx -c Release --no-build -nologo \
-  --logger "trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" \
-  | grep -vE '^\s*$|^\s+Passed ' 
-status=${PIPESTATUS[0]}
+status=0
+for proj in tests/*/*.Tests.csproj; do
+  name=$(basename "$proj" .csproj)
+  dotnet test "$proj" -c Release --no-build -nologo \
+    --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=normal" --results-directory "$results" "$@" \
+    | grep -vE '^\s*$|^\s+Passed |^\[xUnit.net [0-9:.]+\]\s+(Discover|Start|Finish)'
+  [ "${PIPESTATUS[0]}" -eq 0 ] || status=1
+done
 
 passed=0; failed=0; projects=0
 for trx in "$results"/*.trx; do

@@ -51,6 +51,8 @@ public static class CustosHost
         AddCustos(builder.Services, options);
 
         var app = builder.Build();
+        // Zero the keyring (and every key opened under it) when the server stops.
+        app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SealManager>().Seal());
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync, SuppressDiagnosticsCallback = _ => true });
         app.UseStatusCodePages(StatusCodeProblemAsync);
         app.UseAuthentication();
