@@ -10,6 +10,9 @@ internal sealed record Measurement(
 
     public double RequestsPerSecond => Seconds > 0 ? Requests / Seconds : 0;
 
+    /// <summary>Server CPU time per request, microseconds: robust to other load on the machine.</summary>
+    public double ServerMicrosPerRequest => Requests > 0 ? ServerCpuPercent / 100 * Seconds * 1e6 / Requests : double.NaN;
+
     /// <summary>Percentiles from latencies in Stopwatch ticks (the array is sorted in place).</summary>
     public static (double P50, double P99, double Max) Percentiles(long[] ticks)
     {

@@ -15,11 +15,11 @@ internal static class Report
         w.WriteLine($"commit:  {Git(repo, "rev-parse --short HEAD")}{(Git(repo, "status --porcelain --untracked-files=no").Length > 0 ? " (dirty)" : "")}");
         w.WriteLine($"window:  {o.Seconds.ToString(inv)} s measured after {o.WarmupSeconds.ToString(inv)} s warm-up; server DOTNET_gcServer={o.ServerGc ?? "default"}, DOTNET_TieredPGO={o.TieredPgo ?? "default"}");
         w.WriteLine();
-        w.WriteLine("| generator | target | conc | req/s | p50 ms | p99 ms | max ms | errors | server CPU % | machine CPU % | idle-before CPU % |");
-        w.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        w.WriteLine("| generator | target | conc | req/s | p50 ms | p99 ms | max ms | errors | server CPU µs/req | server CPU % | machine CPU % | idle-before CPU % |");
+        w.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var m in results)
             w.WriteLine(string.Create(inv,
-                $"| {m.Generator} | {m.Target} | {m.Concurrency} | {m.RequestsPerSecond:F0} | {m.P50Ms:F2} | {m.P99Ms:F2} | {m.MaxMs:F1} | {m.Errors} | {m.ServerCpuPercent:F0} | {m.MachineCpuPercent:F0} | {m.BackgroundCpuPercent:F0} |"));
+                $"| {m.Generator} | {m.Target} | {m.Concurrency} | {m.RequestsPerSecond:F0} | {m.P50Ms:F2} | {m.P99Ms:F2} | {m.MaxMs:F1} | {m.Errors} | {m.ServerMicrosPerRequest:F0} | {m.ServerCpuPercent:F0} | {m.MachineCpuPercent:F0} | {m.BackgroundCpuPercent:F0} |"));
         w.WriteLine();
         w.WriteLine("| generator | conc | decrypt / bare | generate-data-key / bare |");
         w.WriteLine("|---|---:|---:|---:|");
