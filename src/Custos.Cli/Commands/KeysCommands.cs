@@ -79,6 +79,13 @@ public static class KeysCommands
             new("--rotation-days") { Description = "Automatic rotation period in days" },
             new("--tag") { Description = "Tag key=value (repeat)" });
 
+        /// <summary>The attribute values given on the command line (null when not given).</summary>
+        public UpdateKey.Request Read(ParseResult p) => new(
+            Description: p.GetValue(Description), Owner: p.GetValue(Owner), Classification: p.GetValue(Classification),
+            DataCategories: NullIfEmpty(p.GetValue(Categories)), AllowedJurisdictions: NullIfEmpty(p.GetValue(Jurisdictions)),
+            RetentionDays: p.GetValue(Retention), RotationPeriodDays: p.GetValue(Rotation),
+            Tags: p.GetValue(Tags) is { Length: > 0 } t ? Globals.Pairs(t, "tag") : null);
+
         public void AddTo(Command c)
         {
             foreach (Option o in new Option[] { Description, Owner, Classification, Categories, Jurisdictions, Retention, Rotation, Tags }) c.Options.Add(o);
@@ -95,12 +102,9 @@ public static class KeysCommands
         cmd.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
-            var tags = p.GetValue(attrs.Tags) is { Length: > 0 } t ? Globals.Pairs(t, "tag") : null;
-            var body = new CreateKey.Request(
-                Alias: StripAlias(p.GetValue(alias)), Description: p.GetValue(attrs.Description), Owner: p.GetValue(attrs.Owner),
-                Custody: p.GetValue(custody), Classification: p.GetValue(attrs.Classification),
-                DataCategories: NullIfEmpty(p.GetValue(attrs.Categories)), AllowedJurisdictions: NullIfEmpty(p.GetValue(attrs.Jurisdictions)),
-                RetentionDays: p.GetValue(attrs.Retention), RotationPeriodDays: p.GetValue(attrs.Rotation), Tags: tags);
+            var a = attrs.Read(p);
+            var body = new CreateKey.Request(StripAlias(p.GetValue(alias)), a.Description, a.Owner, p.GetValue(custody), null,
+                a.Classification, a.DataCategories, a.AllowedJurisdictions, a.RetentionDays, a.RotationPeriodDays, a.Tags);
             Print(await api.SendAsync(HttpMethod.Post, "v1/keys", body, ApiJsonContext.Default.CreateKeyRequest, ApiJsonContext.Default.KeyResponse, ct), p);
             return 0;
         });
@@ -117,12 +121,9 @@ public static class KeysCommands
         cmd.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
-            var tags = p.GetValue(attrs.Tags) is { Length: > 0 } t ? Globals.Pairs(t, "tag") : null;
-            var body = new UpdateKey.Request(
-                Alias: StripAlias(p.GetValue(alias)), Description: p.GetValue(attrs.Description), Owner: p.GetValue(attrs.Owner),
-                Classification: p.GetValue(attrs.Classification),
-                DataCategories: NullIfEmpty(p.GetValue(attrs.Categories)), AllowedJurisdictions: NullIfEmpty(p.GetValue(attrs.Jurisdictions)),
-                RetentionDays: p.GetValue(attrs.Retention), RotationPeriodDays: p.GetValue(attrs.Rotation), Tags: tags);
+            var a = attrs.Read(p);
+            var body = new UpdateKey.Request(StripAlias(p.GetValue(alias)), a.Description, a.Owner,
+                a.Classification, a.DataCategories, a.AllowedJurisdictions, a.RetentionDays, a.RotationPeriodDays, a.Tags);
             Print(await api.SendAsync(HttpMethod.Patch, KeyPath(p.GetValue(key)!), body, ApiJsonContext.Default.UpdateKeyRequest, ApiJsonContext.Default.KeyResponse, ct), p);
             return 0;
         });
