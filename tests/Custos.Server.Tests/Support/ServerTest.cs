@@ -92,11 +92,19 @@ public abstract class ServerTest : IAsyncLifetime
         (await OkAsync(await PostAsync(Root, $"/v1/keys/{key}/encrypt", new { plaintext, encryptionContext = context })))
             .GetProperty("ciphertextBlob").GetBytesFromBase64();
 
-    /// <summary>Shorthand for a request without a body but with a header set.</summary>
-    protected static HttpRequestMessage Request(HttpMethod method, string path, HttpContent? content = null, string? token = null)
+    /// <summary>
+    /// Sends raw bytes: <paramref name="path"/> may hold "{KEY}" (replaced by a fresh key's id),
+    /// <paramref name="body"/> null sends none, <paramref name="contentType"/> null sends no Content-Type.
+    /// </summary>
+    protected async Task<HttpResponseMessage> SendRawAsync(string method, string path, string? body, string? contentType)
     {
-        var r = new HttpRequestMessage(method, path) { Content = content };
-        if (token is not null) r.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return r;
+        if (path.Contains("{KEY}", StringComparison.Ordinal)) path = path.Replace("{KEY}", await CreateKeyIdAsync(), StringComparison.Ordinal);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+        {
+            request.Content = new ByteArrayContent(Encoding.UTF8.GetBytes(body));
+            if (contentType is not null) request.Content.Headers.TryAddWithoutValidation("Content-Type", contentType);
+        }
+        return await Root.SendAsync(request, Ct);
     }
 }
