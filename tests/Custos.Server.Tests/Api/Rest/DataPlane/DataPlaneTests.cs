@@ -54,7 +54,6 @@ public sealed class DataPlaneTests : ServerTest
     public async Task Encrypt_then_decrypt_round_trips(int size)
     {
         var id = await CreateKeyIdAsync("round-trip");
-        _ = id;
         var plaintext = new byte[size];
         Random.Shared.NextBytes(plaintext);
 
