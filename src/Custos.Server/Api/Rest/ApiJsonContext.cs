@@ -8,11 +8,12 @@ using Microsoft.AspNetCore.Mvc;
 
 namespace Custos.Server.Api.Rest;
 
-/// <summary>Source-generated JSON for every REST body: camelCase, unknown members refused.</summary>
+/// <summary>Source-generated JSON for every REST body: camelCase, unknown and duplicate members refused.</summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
     UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-    RespectNullableAnnotations = true)]
+    RespectNullableAnnotations = true,
+    AllowDuplicateProperties = false)]
 [JsonSerializable(typeof(CreateKey.Request), TypeInfoPropertyName = "CreateKeyRequest")]
 [JsonSerializable(typeof(UpdateKey.Request), TypeInfoPropertyName = "UpdateKeyRequest")]
 [JsonSerializable(typeof(KeyTransitions.ScheduleDestructionRequest))]

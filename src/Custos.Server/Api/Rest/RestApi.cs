@@ -11,7 +11,7 @@ public static class RestApi
     /// <summary>Maps every /v1 route.</summary>
     public static void MapCustosRestApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1");
+        var v1 = app.MapGroup("/v1").AddEndpointFilter(RequireJsonBody);
         Health.Map(v1);
 
         var sys = v1.MapGroup("/sys").WithTags("System");
@@ -33,5 +33,17 @@ public static class RestApi
         Rewrap.Map(data);
 
         TokenEndpoints.Map(v1.MapGroup("/tokens").WithTags("Tokens").RequireAuthorization());
+    }
+
+    /// <summary>
+    /// A body must be sent as JSON. Routing already answers 415 to another Content-Type, but lets a body
+    /// with no Content-Type through; this refuses that too (the status-code page makes it a problem).
+    /// </summary>
+    private static async ValueTask<object?> RequireJsonBody(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var request = context.HttpContext.Request;
+        var hasBody = request.ContentLength is > 0 || (request.ContentLength is null && request.Headers.ContainsKey("Transfer-Encoding"));
+        if (hasBody && !request.HasJsonContentType()) return Results.StatusCode(StatusCodes.Status415UnsupportedMediaType);
+        return await next(context);
     }
 }

@@ -1,0 +1,120 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using Custos.Server.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+
+namespace Custos.Server.Tests.Support;
+
+/// <summary>
+/// A real Custos server on 127.0.0.1 over HTTPS, in dev mode, in its own temporary folder: built with
+/// <see cref="DevMode.Options"/> and <see cref="CustosHost.Build"/>, started, initialised and unsealed.
+/// Every test makes its own; disposing stops it and deletes the folder.
+/// </summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly X509Certificate2 _ca;
+
+    private TestServer(WebApplication app, ServerOptions options, DevMode.DevSecrets secrets, X509Certificate2 ca)
+    {
+        App = app;
+        Options = options;
+        Secrets = secrets;
+        _ca = ca;
+        BaseAddress = new Uri($"https://127.0.0.1:{options.ListenEndPoint().Port}/");
+        Anonymous = NewClient(null);
+        Root = NewClient(secrets.RootToken);
+    }
+
+    /// <summary>The running app.</summary>
+    public WebApplication App { get; }
+
+    /// <summary>Its options (data folder, listen address).</summary>
+    public ServerOptions Options { get; }
+
+    /// <summary>The dev unseal share and root token.</summary>
+    public DevMode.DevSecrets Secrets { get; }
+
+    /// <summary>https://127.0.0.1:PORT/</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>A client with no token.</summary>
+    public HttpClient Anonymous { get; }
+
+    /// <summary>A client with the root token.</summary>
+    public HttpClient Root { get; }
+
+    /// <summary>Starts a fresh server in a fresh folder.</summary>
+    public static async Task<TestServer> StartAsync(CancellationToken ct)
+    {
+        // tmpfs when there is one: SQLite's fsyncs on a real disk would dominate the run time.
+        var root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
+        var dir = Directory.CreateDirectory(Path.Combine(root, "custos-servertests-" + Guid.NewGuid().ToString("N"))).FullName;
+        for (int attempt = 1; ; attempt++)
+        {
+            var options = DevMode.Options(dir, $"127.0.0.1:{FreePort()}");
+            var app = CustosHost.Build(options, logging => logging.ClearProviders());
+            try
+            {
+                await app.StartAsync(ct);
+            }
+            catch (IOException) when (attempt < 5)
+            {
+                // Another process took the port between probing and binding; try another one.
+                await app.DisposeAsync();
+                continue;
+            }
+            var secrets = await DevMode.InitializeOrUnsealAsync(app, options, ct);
+            var ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(dir, "tls", "ca.pem"));
+            return new TestServer(app, options, secrets, ca);
+        }
+    }
+
+    /// <summary>A client that trusts only the dev CA, with <paramref name="token"/> as bearer token when given.</summary>
+    public HttpClient NewClient(string? token)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, cert, _, _) => TrustsDevCa(cert) },
+        };
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    private bool TrustsDevCa(X509Certificate? certificate)
+    {
+        if (certificate is null) return false;
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(_ca);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+        return chain.Build(leaf);
+    }
+
+    private static int FreePort()
+    {
+        var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Anonymous.Dispose();
+        Root.Dispose();
+        await App.StopAsync(CancellationToken.None);
+        await App.DisposeAsync();
+        _ca.Dispose();
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        try { Directory.Delete(Options.DataDir, recursive: true); }
+        catch (IOException) { /* best effort: a leftover temp folder is harmless */ }
+    }
+}
