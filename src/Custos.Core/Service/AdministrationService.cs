@@ -31,7 +31,9 @@ public sealed class AdministrationService(TokenService tokens, SealManager seal,
     /// <summary>Seals Custos: every key becomes unusable until K shares unseal it again.</summary>
     public async Task<Result<SealStatus>> SealAsync(Principal principal, CancellationToken cancellationToken)
     {
-        if (guard.Check(principal, Operation.Administer) is { } denied) return denied;
+        // Sealing an already sealed server is allowed (and changes nothing): only the scope is checked.
+        if (!seal.IsSealed && guard.Check(principal, Operation.Administer) is { } denied) return denied;
+        if (!principal.Allows(Operation.Administer)) return new CustosError(ErrorCode.Forbidden, $"'{principal.Name}' may not administer Custos");
         seal.Seal();
         return await seal.GetStatusAsync(cancellationToken);
     }

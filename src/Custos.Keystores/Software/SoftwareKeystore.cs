@@ -20,6 +20,9 @@ public sealed class SoftwareKeystore : IKeystore, IDisposable
     private const int KeySize = 32;
     private readonly IKeyringProvider _keyring;
     private readonly ConcurrentDictionary<(string KeyId, int Version), SecretBytes> _open = new();
+    // Uses of an opened key hold the read side; zeroing keys (seal, destroy) takes the write side, so a
+    // key is never zeroed while an operation is using it (which would silently make bad ciphertext).
+    private readonly ReaderWriterLockSlim _gate = new(LockRecursionPolicy.NoRecursion);
 
     /// <summary>Creates the keystore; it drops its opened keys whenever Custos seals.</summary>
     public SoftwareKeystore(IKeyringProvider keyring)
@@ -50,23 +53,25 @@ public sealed class SoftwareKeystore : IKeystore, IDisposable
     /// <inheritdoc />
     public ValueTask<byte[]> EncryptAsync(KeyVersionRef version, ReadOnlyMemory<byte> plaintext, ReadOnlyMemory<byte> aad, CancellationToken cancellationToken)
     {
-        var key = Open(version);
+        _gate.EnterReadLock();
         try
         {
-            return ValueTask.FromResult(Aead.Seal(key.Reveal(), plaintext.Span, aad.Span));
+            return ValueTask.FromResult(Aead.Seal(Open(version).Reveal(), plaintext.Span, aad.Span));
         }
         catch (ObjectDisposedException) { throw SealedError(); }
+        finally { _gate.ExitReadLock(); }
     }
 
     /// <inheritdoc />
     public ValueTask<SecretBytes?> DecryptAsync(KeyVersionRef version, ReadOnlyMemory<byte> ciphertext, ReadOnlyMemory<byte> aad, CancellationToken cancellationToken)
     {
-        var key = Open(version);
+        _gate.EnterReadLock();
         try
         {
-            return ValueTask.FromResult(Aead.Open(key.Reveal(), ciphertext.Span, aad.Span));
+            return ValueTask.FromResult(Aead.Open(Open(version).Reveal(), ciphertext.Span, aad.Span));
         }
         catch (ObjectDisposedException) { throw SealedError(); }
+        finally { _gate.ExitReadLock(); }
     }
 
     /// <inheritdoc />
@@ -74,7 +79,12 @@ public sealed class SoftwareKeystore : IKeystore, IDisposable
     {
         // The material exists only as the sealed handle in the version record, which the repository
         // deletes; here only the opened copy in memory must go.
-        if (_open.TryRemove((version.KeyId, version.Version), out var key)) key.Dispose();
+        _gate.EnterWriteLock();
+        try
+        {
+            if (_open.TryRemove((version.KeyId, version.Version), out var key)) key.Dispose();
+        }
+        finally { _gate.ExitWriteLock(); }
         return ValueTask.CompletedTask;
     }
 
@@ -89,11 +99,13 @@ public sealed class SoftwareKeystore : IKeystore, IDisposable
         if (opened is null || opened.Length != KeySize)
         {
             opened?.Dispose();
+            if (_keyring.Keyring is null) throw SealedError(); // the keyring was zeroed under us by a seal
             throw Error.Invariant($"the software key material of {version.KeyId} v{version.Version} does not open under this keyring");
         }
         var winner = _open.GetOrAdd((version.KeyId, version.Version), opened);
         if (!ReferenceEquals(winner, opened)) opened.Dispose();
-        if (_keyring.Keyring is null) { OnSealed(this, EventArgs.Empty); throw SealedError(); }
+        // Sealed meanwhile: the Sealed handler waits for our read lock, then drops what we just added.
+        if (_keyring.Keyring is null) throw SealedError();
         return winner;
     }
 
@@ -109,10 +121,15 @@ public sealed class SoftwareKeystore : IKeystore, IDisposable
 
     private void OnSealed(object? sender, EventArgs e)
     {
-        foreach (var k in _open.Keys)
+        _gate.EnterWriteLock();
+        try
         {
-            if (_open.TryRemove(k, out var key)) key.Dispose();
+            foreach (var k in _open.Keys)
+            {
+                if (_open.TryRemove(k, out var key)) key.Dispose();
+            }
         }
+        finally { _gate.ExitWriteLock(); }
     }
 
     /// <summary>Zeroes every opened key.</summary>

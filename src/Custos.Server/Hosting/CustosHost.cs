@@ -71,7 +71,11 @@ public static class CustosHost
         // Custos issues no cookies or anti-forgery tokens; keep ASP.NET's data protection keys off disk.
         services.AddDataProtection().UseEphemeralDataProtectionProvider();
         services.AddOpenApi();
-        services.ConfigureHttpJsonOptions(j => j.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default));
+        services.ConfigureHttpJsonOptions(j =>
+        {
+            j.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
+            j.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
+        });
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorization();
