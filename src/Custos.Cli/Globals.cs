@@ -51,6 +51,16 @@ public static class Globals
                 Console.Error.WriteLine($"custos: {e.Message}");
                 return 1;
             }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                Console.Error.WriteLine("custos: cancelled");
+                return 130;
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.Security.Cryptography.CryptographicException or ArgumentException)
+            {
+                Console.Error.WriteLine($"custos: {e.Message}");
+                return 1;
+            }
         });
     }
 
