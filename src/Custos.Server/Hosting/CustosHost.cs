@@ -103,6 +103,7 @@ public static class CustosHost
         var status = context.HttpContext.Response.StatusCode;
         var (code, title, detail) = status switch
         {
+            400 => ("validation-failed", "Invalid request", "a query or route parameter could not be read; see /openapi/v1.json"),
             404 => ("no-such-endpoint", "Not found", "no such endpoint; see /openapi/v1.json"),
             405 => ("method-not-allowed", "Method not allowed", "this endpoint does not take that HTTP method"),
             415 => ("unsupported-media-type", "Unsupported media type", "send the body as JSON with 'Content-Type: application/json'"),

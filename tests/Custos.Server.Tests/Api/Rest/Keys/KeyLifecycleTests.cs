@@ -68,7 +68,7 @@ public sealed class KeyLifecycleTests : ServerTest
     [InlineData("limit=abc")]
     public async Task List_with_bad_paging_is_400(string query)
     {
-        await ProblemAsync(await Root.GetAsync("/v1/keys?" + query, Ct), HttpStatusCode.BadRequest);
+        await ProblemAsync(await Root.GetAsync("/v1/keys?" + query, Ct), HttpStatusCode.BadRequest, "validation-failed");
     }
 
     [Fact]
