@@ -20,6 +20,8 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IKeyRepository, SqliteKeyRepository>();
         services.AddSingleton<ITokenRepository, SqliteTokenRepository>();
         services.AddSingleton<ISealRepository, SqliteSealRepository>();
+        services.AddSingleton<SqliteAuditLog>();
+        services.AddSingleton<Core.Audit.IAuditLog>(sp => sp.GetRequiredService<SqliteAuditLog>());
         return services;
     }
 }

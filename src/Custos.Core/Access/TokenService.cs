@@ -20,8 +20,13 @@ public sealed class TokenService(ITokenRepository tokens, TimeProvider time)
     private readonly ConcurrentDictionary<string, (AccessToken Token, DateTimeOffset CachedAt)> _cache = new(StringComparer.Ordinal);
 
     /// <summary>Makes a token; the secret is returned once and never stored.</summary>
+    public Task<Result<(AccessToken Token, string Secret)>> CreateAsync(
+        string name, IEnumerable<string> scopes, TimeSpan? ttl, CancellationToken cancellationToken) =>
+        CreateAsync(name, scopes, ttl, null, cancellationToken);
+
+    /// <summary>Makes a token, writing <paramref name="auditEvent"/> in the same transaction.</summary>
     public async Task<Result<(AccessToken Token, string Secret)>> CreateAsync(
-        string name, IEnumerable<string> scopes, TimeSpan? ttl, CancellationToken cancellationToken)
+        string name, IEnumerable<string> scopes, TimeSpan? ttl, Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         var scopeSet = new HashSet<string>(scopes, StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(name) || name.Length > 128) return CustosError.Invalid("token name is 1 to 128 characters");
@@ -32,7 +37,7 @@ public sealed class TokenService(ITokenRepository tokens, TimeProvider time)
         }
         if (ttl is { } t && (t < TimeSpan.FromMinutes(1) || t > TimeSpan.FromDays(3650))) return CustosError.Invalid("token ttl is 1 minute to 10 years");
         var (token, secret) = NewToken(name, scopeSet, ttl);
-        await tokens.InsertAsync(token, cancellationToken);
+        await tokens.InsertAsync(token, auditEvent, cancellationToken);
         return (token, secret);
     }
 
@@ -76,9 +81,12 @@ public sealed class TokenService(ITokenRepository tokens, TimeProvider time)
     public Task<IReadOnlyList<AccessToken>> ListAsync(CancellationToken cancellationToken) => tokens.ListAsync(cancellationToken);
 
     /// <summary>Revokes a token by accessor id.</summary>
-    public async Task<Result<AccessToken>> RevokeAsync(string id, CancellationToken cancellationToken)
+    public Task<Result<AccessToken>> RevokeAsync(string id, CancellationToken cancellationToken) => RevokeAsync(id, null, cancellationToken);
+
+    /// <summary>Revokes a token, writing <paramref name="auditEvent"/> in the same transaction.</summary>
+    public async Task<Result<AccessToken>> RevokeAsync(string id, Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
-        if (!await tokens.RevokeAsync(id, time.GetUtcNow(), cancellationToken))
+        if (!await tokens.RevokeAsync(id, time.GetUtcNow(), auditEvent, cancellationToken))
             return new CustosError(ErrorCode.NotFound, $"token '{id}' not found");
         foreach (var (k, v) in _cache)
         {

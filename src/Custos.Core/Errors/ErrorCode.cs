@@ -42,6 +42,8 @@ public enum ErrorCode
     Conflict,
     /// <summary>A keystore or the database failed; the operation did not happen.</summary>
     Unavailable,
+    /// <summary>The audit log could not record the request, so it was refused and nothing changed.</summary>
+    AuditUnavailable,
 }
 
 /// <summary>Stable wire names for <see cref="ErrorCode"/>.</summary>
@@ -68,6 +70,7 @@ public static class ErrorCodes
         ErrorCode.CustodyUnavailable => "custody-unavailable",
         ErrorCode.Conflict => "conflict",
         ErrorCode.Unavailable => "unavailable",
+        ErrorCode.AuditUnavailable => "audit-unavailable",
         _ => throw new ArgumentOutOfRangeException(nameof(code)),
     };
 }

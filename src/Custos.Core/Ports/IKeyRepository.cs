@@ -35,13 +35,22 @@ public interface IKeyRepository
     Task<KeyPage> ListAsync(string? afterId, int limit, CancellationToken cancellationToken);
 
     /// <summary>Stores a new key with its versions; <paramref name="key"/> gets revision 1.</summary>
-    Task<SaveOutcome> InsertAsync(ManagedKey key, CancellationToken cancellationToken);
+    Task<SaveOutcome> InsertAsync(ManagedKey key, CancellationToken cancellationToken) => InsertAsync(key, null, cancellationToken);
+
+    /// <summary>
+    /// Stores a new key and, in the same transaction, the audit event that describes it (so neither is
+    /// durable without the other). Throws <see cref="Errors.CustosUnavailableException"/> when either fails.
+    /// </summary>
+    Task<SaveOutcome> InsertAsync(ManagedKey key, Audit.AuditEvent? auditEvent, CancellationToken cancellationToken);
 
     /// <summary>
     /// Stores every change of <paramref name="key"/> (attributes, state, new and destroyed versions) if its
     /// stored revision is still <see cref="ManagedKey.Revision"/>; the key then gets the next revision.
     /// </summary>
-    Task<SaveOutcome> UpdateAsync(ManagedKey key, CancellationToken cancellationToken);
+    Task<SaveOutcome> UpdateAsync(ManagedKey key, CancellationToken cancellationToken) => UpdateAsync(key, null, cancellationToken);
+
+    /// <summary>As <see cref="UpdateAsync(ManagedKey, CancellationToken)"/>, writing <paramref name="auditEvent"/> in the same transaction.</summary>
+    Task<SaveOutcome> UpdateAsync(ManagedKey key, Audit.AuditEvent? auditEvent, CancellationToken cancellationToken);
 
     /// <summary>Ids of keys due for destruction or automatic rotation at <paramref name="now"/>.</summary>
     Task<IReadOnlyList<string>> ListDueAsync(DateTimeOffset now, CancellationToken cancellationToken);

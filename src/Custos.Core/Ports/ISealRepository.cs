@@ -10,5 +10,9 @@ public interface ISealRepository
 
     /// <summary>Stores the configuration and the root token together, in one transaction;
     /// false (and nothing written) when a configuration exists already.</summary>
-    Task<bool> InitializeAsync(SealConfiguration configuration, Access.AccessToken rootToken, CancellationToken cancellationToken);
+    Task<bool> InitializeAsync(SealConfiguration configuration, Access.AccessToken rootToken, CancellationToken cancellationToken) =>
+        InitializeAsync(configuration, rootToken, null, cancellationToken);
+
+    /// <summary>As above, with the audit event of the initialisation in the same transaction.</summary>
+    Task<bool> InitializeAsync(SealConfiguration configuration, Access.AccessToken rootToken, Audit.AuditEvent? auditEvent, CancellationToken cancellationToken);
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Custos.Core.Access;
+using Custos.Core.Audit;
 using Custos.Core.Errors;
 using Custos.Core.Ports;
 using Custos.Crypto;
@@ -16,7 +17,7 @@ namespace Custos.Core.Seal;
 /// operators, and forgets both. Unseal collects K shares, recombines the root key, opens the keyring
 /// and keeps only the keyring in memory; seal drops it.
 /// </summary>
-public sealed partial class SealManager(ISealRepository store, TokenService tokens, TimeProvider time, ILogger<SealManager> log) : IKeyringProvider
+public sealed partial class SealManager(ISealRepository store, TokenService tokens, IAuditLog audit, NodeIdentity node, TimeProvider time, ILogger<SealManager> log) : IKeyringProvider
 {
     /// <summary>Shamir operator shares.</summary>
     public const string ShamirType = "shamir";
@@ -50,15 +51,26 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
     }
 
     /// <summary>Initialises Custos: the shares and root token are returned once and never stored.</summary>
-    public async Task<Result<InitResult>> InitializeAsync(int shares, int threshold, string type, CancellationToken cancellationToken)
+    public async Task<Result<InitResult>> InitializeAsync(int shares, int threshold, string type, CancellationToken cancellationToken) =>
+        await InitializeAsync(shares, threshold, type, null, cancellationToken);
+
+    /// <summary>Initialises Custos on behalf of <paramref name="request"/> (recorded in the audit log).</summary>
+    public async Task<Result<InitResult>> InitializeAsync(int shares, int threshold, string type, RequestInfo? request, CancellationToken cancellationToken)
     {
-        if (type is not (ShamirType or DevType)) return CustosError.Invalid($"unknown seal type '{type}'");
+        var (result, recorded) = await InitializeCoreAsync(shares, threshold, type, request, cancellationToken);
+        if (recorded) return result;
+        return await RecordAsync("sys.init", request, result, cancellationToken);
+    }
+
+    private async Task<(Result<InitResult> Result, bool Recorded)> InitializeCoreAsync(int shares, int threshold, string type, RequestInfo? request, CancellationToken cancellationToken)
+    {
+        if (type is not (ShamirType or DevType)) return (CustosError.Invalid($"unknown seal type '{type}'"), false);
         if (threshold < 1 || shares < threshold || shares > 255)
-            return CustosError.Invalid("need 1 <= threshold <= shares <= 255");
+            return (CustosError.Invalid("need 1 <= threshold <= shares <= 255"), false);
         if (type == ShamirType && threshold < 2 && shares > 1)
-            return CustosError.Invalid("a threshold of 1 with several shares gives every holder the whole root key; use a threshold of 2 or more");
+            return (CustosError.Invalid("a threshold of 1 with several shares gives every holder the whole root key; use a threshold of 2 or more"), false);
         if (await LoadAsync(cancellationToken) is not null)
-            return new CustosError(ErrorCode.AlreadyInitialized, "Custos is already initialised");
+            return (new CustosError(ErrorCode.AlreadyInitialized, "Custos is already initialised"), false);
 
         var rootKeyId = "root-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
         using var root = SecretBytes.Random(Aead.KeySize);
@@ -69,11 +81,14 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
         {
             var (rootToken, secret) = tokens.NewToken("root", new HashSet<string> { AccessScopes.Root }, null);
             var config = new SealConfiguration(type, shares, threshold, rootKeyId, sealedKeyring, time.GetUtcNow());
-            if (!await store.InitializeAsync(config, rootToken, cancellationToken))
-                return new CustosError(ErrorCode.AlreadyInitialized, "Custos is already initialised");
+            bool stored;
+            try { stored = await store.InitializeAsync(config, rootToken, Event("sys.init", request, null), cancellationToken); }
+            catch (CustosUnavailableException) { return (AuditRecorder.AuditUnavailable, true); }
+            if (!stored) return (new CustosError(ErrorCode.AlreadyInitialized, "Custos is already initialised"), false);
+            request?.MarkRecorded();
             lock (_lock) _config = config;
             LogInitialized(log, rootKeyId, threshold, shares, type);
-            return new InitResult(split.Select(s => s.Encode()).ToList(), secret, rootKeyId);
+            return (new InitResult(split.Select(s => s.Encode()).ToList(), secret, rootKeyId), true);
         }
         finally
         {
@@ -82,7 +97,21 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
     }
 
     /// <summary>Adds one operator share; unseals when the threshold is reached.</summary>
-    public async Task<Result<SealStatus>> SubmitShareAsync(string encodedShare, CancellationToken cancellationToken)
+    public Task<Result<SealStatus>> SubmitShareAsync(string encodedShare, CancellationToken cancellationToken) =>
+        SubmitShareAsync(encodedShare, null, cancellationToken);
+
+    /// <summary>Adds one operator share on behalf of <paramref name="request"/> (recorded in the audit log; if the
+    /// event cannot be recorded, a completed unseal is undone).</summary>
+    public async Task<Result<SealStatus>> SubmitShareAsync(string encodedShare, RequestInfo? request, CancellationToken cancellationToken)
+    {
+        var wasSealed = IsSealed;
+        var result = await SubmitShareCoreAsync(encodedShare, cancellationToken);
+        var recorded = await RecordAsync("sys.unseal", request, result, cancellationToken);
+        if (!recorded.IsSuccess && wasSealed && !IsSealed) Seal();
+        return recorded;
+    }
+
+    private async Task<Result<SealStatus>> SubmitShareCoreAsync(string encodedShare, CancellationToken cancellationToken)
     {
         var config = await LoadAsync(cancellationToken);
         if (config is null) return new CustosError(ErrorCode.NotInitialized, "Custos is not initialised: run 'custos init'");
@@ -142,6 +171,32 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
         Sealed?.Invoke(this, EventArgs.Empty);
         old.Dispose();
         LogSealed(log);
+    }
+
+    private AuditEvent Event(string operation, RequestInfo? request, CustosError? error) => new()
+    {
+        Time = time.GetUtcNow(),
+        Node = node.Name,
+        Principal = "anonymous",
+        Operation = operation,
+        Outcome = AuditRecorder.OutcomeOf(error),
+        ErrorCode = error?.Code.WireName(),
+        RequestId = request?.RequestId,
+        ClientAddress = request?.ClientAddress,
+    };
+
+    private async Task<Result<T>> RecordAsync<T>(string operation, RequestInfo? request, Result<T> result, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await audit.AppendAsync(Event(operation, request, result.Error), cancellationToken);
+            request?.MarkRecorded();
+            return result;
+        }
+        catch (CustosUnavailableException)
+        {
+            return AuditRecorder.AuditUnavailable;
+        }
     }
 
     private SealStatus StatusLocked(SealConfiguration config) =>

@@ -1,39 +1,57 @@
 using Custos.Core.Access;
+using Custos.Core.Audit;
 using Custos.Core.Errors;
 using Custos.Core.Seal;
 
 namespace Custos.Core.Service;
 
 /// <summary>Administrative operations behind the guard: tokens and sealing.</summary>
-public sealed class AdministrationService(TokenService tokens, SealManager seal, Guard guard)
+public sealed class AdministrationService(TokenService tokens, SealManager seal, Guard guard, AuditRecorder audit)
 {
     /// <summary>Issues a token; its secret is in the result once.</summary>
     public async Task<Result<(AccessToken Token, string Secret)>> CreateTokenAsync(Principal principal, string name, IEnumerable<string> scopes, TimeSpan? ttl, CancellationToken cancellationToken)
     {
-        if (guard.Check(principal, Operation.Administer) is { } denied) return denied;
-        return await tokens.CreateAsync(name, scopes, ttl, cancellationToken);
+        if (guard.Check(principal, Operation.Administer) is { } denied)
+            return await audit.RecordAsync(principal, "token.create", Result<(AccessToken, string)>.Fail(denied), _ => (null, null), null, null, cancellationToken);
+        var auditEvent = audit.Event(principal, "token.create", null, null, null);
+        Result<(AccessToken Token, string Secret)> result;
+        try { result = await tokens.CreateAsync(name, scopes, ttl, auditEvent, cancellationToken); }
+        catch (Errors.CustosUnavailableException) { return AuditRecorder.AuditUnavailable; }
+        if (result.IsSuccess) { principal.Request?.MarkRecorded(); return result; }
+        return await audit.RecordAsync(principal, "token.create", result, _ => (null, null), null, null, cancellationToken);
     }
 
     /// <summary>Every token record.</summary>
     public async Task<Result<IReadOnlyList<AccessToken>>> ListTokensAsync(Principal principal, CancellationToken cancellationToken)
     {
-        if (guard.Check(principal, Operation.Administer) is { } denied) return denied;
-        return Result<IReadOnlyList<AccessToken>>.Ok(await tokens.ListAsync(cancellationToken));
+        var result = guard.Check(principal, Operation.Administer) is { } denied
+            ? Result<IReadOnlyList<AccessToken>>.Fail(denied)
+            : Result<IReadOnlyList<AccessToken>>.Ok(await tokens.ListAsync(cancellationToken));
+        return await audit.RecordAsync(principal, "token.list", result, _ => (null, null), null, null, cancellationToken);
     }
 
     /// <summary>Revokes a token.</summary>
     public async Task<Result<AccessToken>> RevokeTokenAsync(Principal principal, string id, CancellationToken cancellationToken)
     {
-        if (guard.Check(principal, Operation.Administer) is { } denied) return denied;
-        return await tokens.RevokeAsync(id, cancellationToken);
+        if (guard.Check(principal, Operation.Administer) is { } denied)
+            return await audit.RecordAsync(principal, "token.revoke", Result<AccessToken>.Fail(denied), _ => (null, null), null, null, cancellationToken);
+        Result<AccessToken> result;
+        try { result = await tokens.RevokeAsync(id, audit.Event(principal, "token.revoke", null, null, null), cancellationToken); }
+        catch (Errors.CustosUnavailableException) { return AuditRecorder.AuditUnavailable; }
+        if (result.IsSuccess) { principal.Request?.MarkRecorded(); return result; }
+        return await audit.RecordAsync(principal, "token.revoke", result, _ => (null, null), null, null, cancellationToken);
     }
 
     /// <summary>Seals Custos: every key becomes unusable until K shares unseal it again.</summary>
     public async Task<Result<SealStatus>> SealAsync(Principal principal, CancellationToken cancellationToken)
     {
         // Sealing an already sealed server is allowed (and changes nothing): only the scope is checked.
-        if (!seal.IsSealed && guard.Check(principal, Operation.Administer) is { } denied) return denied;
-        if (!principal.Allows(Operation.Administer)) return new CustosError(ErrorCode.Forbidden, $"'{principal.Name}' may not administer Custos");
+        CustosError? refused = !principal.Allows(Operation.Administer)
+            ? new CustosError(ErrorCode.Forbidden, $"'{principal.Name}' may not administer Custos")
+            : null;
+        var recorded = await audit.RecordAsync(principal, "sys.seal",
+            refused is null ? Result<bool>.Ok(true) : Result<bool>.Fail(refused), _ => (null, null), null, null, cancellationToken);
+        if (!recorded.IsSuccess) return recorded.Error;
         seal.Seal();
         return await seal.GetStatusAsync(cancellationToken);
     }

@@ -1,4 +1,5 @@
 using Custos.Core.Access;
+using Custos.Core.Audit;
 using Custos.Core.Errors;
 using Custos.Core.Keys;
 using Custos.Core.Ports;
@@ -23,7 +24,7 @@ public sealed record Rewrapped(byte[] CiphertextBlob, string KeyId, int KeyVersi
 /// rewrap come here, pass the guard, and reach the key's keystore. Every decryption failure is the
 /// same <see cref="ErrorCode.InvalidCiphertext"/>.
 /// </summary>
-public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry keystores, Guard guard)
+public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry keystores, Guard guard, AuditRecorder audit)
 {
     /// <summary>Largest plaintext for <see cref="EncryptAsync"/>.</summary>
     public const int MaxPlaintext = 4096;
@@ -31,7 +32,12 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
     public const int MaxDataKeyBytes = 1024;
 
     /// <summary>Makes a fresh random data key and returns it with its wrapped form.</summary>
-    public async Task<Result<DataKey>> GenerateDataKeyAsync(Principal principal, string reference, EncryptionContext context, int numberOfBytes, CancellationToken cancellationToken)
+    public async Task<Result<DataKey>> GenerateDataKeyAsync(Principal principal, string reference, EncryptionContext context, int numberOfBytes, CancellationToken cancellationToken) =>
+        await audit.RecordAsync(principal, "data.generate-data-key",
+            await GenerateDataKeyCoreAsync(principal, reference, context, numberOfBytes, cancellationToken),
+            d => (d.KeyId, d.KeyVersion), KeyIdOf(reference), context, cancellationToken, d => d.Plaintext.Dispose());
+
+    private async Task<Result<DataKey>> GenerateDataKeyCoreAsync(Principal principal, string reference, EncryptionContext context, int numberOfBytes, CancellationToken cancellationToken)
     {
         if (guard.Check(principal, Operation.GenerateDataKey) is { } denied) return denied;
         if (numberOfBytes is < 1 or > MaxDataKeyBytes) return CustosError.Invalid($"numberOfBytes is 1 to {MaxDataKeyBytes}");
@@ -47,7 +53,11 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
     }
 
     /// <summary>Encrypts up to 4 KiB under the key's primary version.</summary>
-    public async Task<Result<Encrypted>> EncryptAsync(Principal principal, string reference, ReadOnlyMemory<byte> plaintext, EncryptionContext context, CancellationToken cancellationToken)
+    public async Task<Result<Encrypted>> EncryptAsync(Principal principal, string reference, ReadOnlyMemory<byte> plaintext, EncryptionContext context, CancellationToken cancellationToken) =>
+        await audit.RecordAsync(principal, "data.encrypt", await EncryptPublicCoreAsync(principal, reference, plaintext, context, cancellationToken),
+            e => (e.KeyId, e.KeyVersion), KeyIdOf(reference), context, cancellationToken);
+
+    private async Task<Result<Encrypted>> EncryptPublicCoreAsync(Principal principal, string reference, ReadOnlyMemory<byte> plaintext, EncryptionContext context, CancellationToken cancellationToken)
     {
         if (guard.Check(principal, Operation.Encrypt) is { } denied) return denied;
         if (plaintext.Length is < 1 or > MaxPlaintext) return CustosError.Invalid($"plaintext is 1 to {MaxPlaintext} bytes; use envelope encryption (generate-data-key) for more");
@@ -57,8 +67,9 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
     /// <summary>Decrypts a blob; the key and version come from the blob.</summary>
     public async Task<Result<Decrypted>> DecryptAsync(Principal principal, ReadOnlyMemory<byte> blob, EncryptionContext context, CancellationToken cancellationToken)
     {
-        if (guard.Check(principal, Operation.Decrypt) is { } denied) return denied;
-        return await DecryptCoreAsync(blob, context, cancellationToken);
+        var result = guard.Check(principal, Operation.Decrypt) is { } denied ? denied : await DecryptCoreAsync(blob, context, cancellationToken);
+        return await audit.RecordAsync(principal, "data.decrypt", result, d => (d.KeyId, d.KeyVersion),
+            CiphertextBlob.TryParse(blob)?.KeyId, context, cancellationToken, d => d.Plaintext.Dispose());
     }
 
     /// <summary>
@@ -67,6 +78,12 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
     /// <paramref name="destinationContext"/> (default: the source context). The plaintext never leaves.
     /// </summary>
     public async Task<Result<Rewrapped>> RewrapAsync(Principal principal, ReadOnlyMemory<byte> blob, EncryptionContext sourceContext,
+        string? destinationReference, EncryptionContext? destinationContext, CancellationToken cancellationToken) =>
+        await audit.RecordAsync(principal, "data.rewrap",
+            await RewrapCoreAsync(principal, blob, sourceContext, destinationReference, destinationContext, cancellationToken),
+            r => (r.KeyId, r.KeyVersion), CiphertextBlob.TryParse(blob)?.KeyId, sourceContext, cancellationToken);
+
+    private async Task<Result<Rewrapped>> RewrapCoreAsync(Principal principal, ReadOnlyMemory<byte> blob, EncryptionContext sourceContext,
         string? destinationReference, EncryptionContext? destinationContext, CancellationToken cancellationToken)
     {
         if (guard.Check(principal, Operation.Rewrap) is { } denied) return denied;
@@ -102,6 +119,8 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
                 System.Security.Cryptography.CryptographicOperations.ZeroMemory(segment.AsSpan());
         }
     }
+
+    private static string? KeyIdOf(string reference) => KeyIds.IsValid(reference) ? reference : null;
 
     private async Task<Result<Decrypted>> DecryptCoreAsync(ReadOnlyMemory<byte> blobBytes, EncryptionContext context, CancellationToken cancellationToken)
     {

@@ -1,4 +1,5 @@
 using Custos.Core.Access;
+using Custos.Core.Audit;
 using Custos.Core.Errors;
 using Custos.Core.Keys;
 using Custos.Core.Ports;
@@ -38,12 +39,19 @@ public sealed record KeyUpdate
 /// </summary>
 public sealed partial class KeyManagementService(
     KeyResolver resolver, IKeyRepository repository, IKeystoreRegistry keystores, Guard guard,
-    TimeProvider time, ILogger<KeyManagementService> log)
+    AuditRecorder audit, TimeProvider time, ILogger<KeyManagementService> log)
 {
     private const int MaxAttempts = 5;
 
     /// <summary>Creates a key and its first version.</summary>
     public async Task<Result<ManagedKey>> CreateAsync(Principal principal, CreateKeyCommand command, CancellationToken cancellationToken)
+    {
+        var result = await CreateCoreAsync(principal, command, cancellationToken);
+        if (result.IsSuccess) return result; // recorded with the key, in the same transaction
+        return await audit.RecordAsync(principal, "key.create", result, k => (k.Id, k.PrimaryVersion), null, null, cancellationToken);
+    }
+
+    private async Task<Result<ManagedKey>> CreateCoreAsync(Principal principal, CreateKeyCommand command, CancellationToken cancellationToken)
     {
         if (guard.Check(principal, Operation.CreateKey) is { } denied) return denied;
         if (command.Alias is not null && !KeyReference.IsValidAlias(command.Alias))
@@ -59,7 +67,17 @@ public sealed partial class KeyManagementService(
         var material = await keystore.CreateKeyAsync(id, 1, command.Spec, cancellationToken);
         var version = new KeyVersion(1, KeyVersionState.Enabled, keystore.Name, material, now, null);
         var key = ManagedKey.Create(id, command.Alias, command.Purpose, command.Custody, command.Spec, command.Attributes, version, now);
-        var outcome = await repository.InsertAsync(key, cancellationToken);
+        SaveOutcome outcome;
+        try
+        {
+            outcome = await repository.InsertAsync(key, audit.Event(principal, "key.create", id, 1, null), cancellationToken);
+        }
+        catch (CustosUnavailableException)
+        {
+            await keystore.DestroyKeyAsync(new KeyVersionRef(id, 1, command.Spec, material), cancellationToken);
+            return AuditRecorder.AuditUnavailable;
+        }
+        if (outcome == SaveOutcome.Saved) principal.Request?.MarkRecorded();
         if (outcome != SaveOutcome.Saved)
         {
             await keystore.DestroyKeyAsync(new KeyVersionRef(id, 1, command.Spec, material), cancellationToken);
@@ -73,22 +91,24 @@ public sealed partial class KeyManagementService(
     /// <summary>One key's metadata.</summary>
     public async Task<Result<ManagedKey>> GetAsync(Principal principal, string reference, CancellationToken cancellationToken)
     {
-        if (guard.Check(principal, Operation.ReadKey) is { } denied) return denied;
-        return await resolver.LoadForChangeAsync(reference, cancellationToken);
+        var result = guard.Check(principal, Operation.ReadKey) is { } denied ? denied : await resolver.LoadForChangeAsync(reference, cancellationToken);
+        return await audit.RecordAsync(principal, "key.get", result, k => (k.Id, null), KeyIdOf(reference), null, cancellationToken);
     }
 
     /// <summary>A page of keys in id order.</summary>
     public async Task<Result<KeyPage>> ListAsync(Principal principal, string? after, int limit, CancellationToken cancellationToken)
     {
-        if (guard.Check(principal, Operation.ReadKey) is { } denied) return denied;
-        if (limit is < 1 or > 1000) return CustosError.Invalid("limit is 1 to 1000");
-        if (after is not null && !KeyIds.IsValid(after)) return CustosError.Invalid("the page cursor is not valid");
-        return await repository.ListAsync(after, limit, cancellationToken);
+        Result<KeyPage> result;
+        if (guard.Check(principal, Operation.ReadKey) is { } denied) result = denied;
+        else if (limit is < 1 or > 1000) result = CustosError.Invalid("limit is 1 to 1000");
+        else if (after is not null && !KeyIds.IsValid(after)) result = CustosError.Invalid("the page cursor is not valid");
+        else result = await repository.ListAsync(after, limit, cancellationToken);
+        return await audit.RecordAsync(principal, "key.list", result, _ => (null, null), null, null, cancellationToken);
     }
 
     /// <summary>Edits alias and attributes.</summary>
     public Task<Result<ManagedKey>> UpdateAsync(Principal principal, string reference, KeyUpdate update, CancellationToken cancellationToken) =>
-        ChangeAsync(principal, Operation.ManageKey, reference, "update", (key, now) =>
+        ChangeAsync(principal, Operation.ManageKey, reference, "key.update", (key, now) =>
         {
             var a = key.Attributes;
             var attributes = a with
@@ -108,27 +128,27 @@ public sealed partial class KeyManagementService(
 
     /// <summary>Disables a key.</summary>
     public Task<Result<ManagedKey>> DisableAsync(Principal principal, string reference, CancellationToken cancellationToken) =>
-        ChangeAsync(principal, Operation.ManageKey, reference, "disable", (k, now) => ValueTask.FromResult(k.Disable(now)), cancellationToken);
+        ChangeAsync(principal, Operation.ManageKey, reference, "key.disable", (k, now) => ValueTask.FromResult(k.Disable(now)), cancellationToken);
 
     /// <summary>Enables a disabled key.</summary>
     public Task<Result<ManagedKey>> EnableAsync(Principal principal, string reference, CancellationToken cancellationToken) =>
-        ChangeAsync(principal, Operation.ManageKey, reference, "enable", (k, now) => ValueTask.FromResult(k.Enable(now)), cancellationToken);
+        ChangeAsync(principal, Operation.ManageKey, reference, "key.enable", (k, now) => ValueTask.FromResult(k.Enable(now)), cancellationToken);
 
     /// <summary>Schedules destruction after a waiting period of 7 to 30 days.</summary>
     public Task<Result<ManagedKey>> ScheduleDestructionAsync(Principal principal, string reference, int pendingDays, CancellationToken cancellationToken) =>
-        ChangeAsync(principal, Operation.ManageKey, reference, "schedule-destruction", (k, now) => ValueTask.FromResult(k.ScheduleDestruction(pendingDays, now)), cancellationToken);
+        ChangeAsync(principal, Operation.ManageKey, reference, "key.schedule-destruction", (k, now) => ValueTask.FromResult(k.ScheduleDestruction(pendingDays, now)), cancellationToken);
 
     /// <summary>Cancels a scheduled destruction.</summary>
     public Task<Result<ManagedKey>> CancelDestructionAsync(Principal principal, string reference, CancellationToken cancellationToken) =>
-        ChangeAsync(principal, Operation.ManageKey, reference, "cancel-destruction", (k, now) => ValueTask.FromResult(k.CancelDestruction(now)), cancellationToken);
+        ChangeAsync(principal, Operation.ManageKey, reference, "key.cancel-destruction", (k, now) => ValueTask.FromResult(k.CancelDestruction(now)), cancellationToken);
 
     /// <summary>Adds a new primary version; older versions still decrypt.</summary>
     public Task<Result<ManagedKey>> RotateAsync(Principal principal, string reference, CancellationToken cancellationToken) =>
-        ChangeAsync(principal, Operation.RotateKey, reference, "rotate", (k, now) => RotateCoreAsync(k, now, cancellationToken), cancellationToken);
+        ChangeAsync(principal, Operation.RotateKey, reference, "key.rotate", (k, now) => RotateCoreAsync(k, now, cancellationToken), cancellationToken);
 
     /// <summary>Destroys a key whose waiting period is over (background work).</summary>
     public Task<Result<ManagedKey>> DestroyDueAsync(string id, CancellationToken cancellationToken) =>
-        ChangeAsync(Principal.System, Operation.ManageKey, id, "destroy", async (k, now) =>
+        ChangeAsync(Principal.System, Operation.ManageKey, id, "key.destroy", async (k, now) =>
         {
             if (!k.IsDueForDestruction(now)) return null; // nothing to do (cancelled meanwhile)
             // Material goes first: a key is never recorded destroyed while its material still exists.
@@ -143,7 +163,7 @@ public sealed partial class KeyManagementService(
 
     /// <summary>Rotates a key whose rotation period has elapsed (background work).</summary>
     public Task<Result<ManagedKey>> RotateDueAsync(string id, CancellationToken cancellationToken) =>
-        ChangeAsync(Principal.System, Operation.RotateKey, id, "auto-rotate",
+        ChangeAsync(Principal.System, Operation.RotateKey, id, "key.auto-rotate",
             (k, now) => k.IsDueForRotation(now) ? RotateCoreAsync(k, now, cancellationToken) : ValueTask.FromResult<CustosError?>(null),
             cancellationToken);
 
@@ -158,38 +178,59 @@ public sealed partial class KeyManagementService(
     }
 
     private async Task<Result<ManagedKey>> ChangeAsync(
-        Principal principal, Operation operation, string reference, string verb,
+        Principal principal, Operation operation, string reference, string auditOperation,
         Func<ManagedKey, DateTimeOffset, ValueTask<CustosError?>> change, CancellationToken cancellationToken)
     {
-        if (guard.Check(principal, operation) is { } denied) return denied;
+        var (result, recorded) = await ChangeCoreAsync(principal, operation, reference, auditOperation, change, cancellationToken);
+        if (recorded) return result; // the event was written with the change, in the same transaction
+        return await audit.RecordAsync(principal, auditOperation, result, k => (k.Id, k.PrimaryVersion), KeyIdOf(reference), null, cancellationToken);
+    }
+
+    private async Task<(Result<ManagedKey> Result, bool Recorded)> ChangeCoreAsync(
+        Principal principal, Operation operation, string reference, string auditOperation,
+        Func<ManagedKey, DateTimeOffset, ValueTask<CustosError?>> change, CancellationToken cancellationToken)
+    {
+        if (guard.Check(principal, operation) is { } denied) return (denied, false);
         for (int attempt = 1; ; attempt++)
         {
             var loaded = await resolver.LoadForChangeAsync(reference, cancellationToken);
-            if (!loaded.IsSuccess) return loaded;
+            if (!loaded.IsSuccess) return (loaded, false);
             var key = loaded.Value;
             var before = key.Revision;
             var versionsBefore = key.Versions.Count;
-            if (await change(key, time.GetUtcNow()) is { } refused) return refused;
-            if (!key.HasChanges) return key; // nothing to save (e.g. disable a disabled key)
-            var outcome = await repository.UpdateAsync(key, cancellationToken);
+            if (await change(key, time.GetUtcNow()) is { } refused) return (refused, false);
+            if (!key.HasChanges) return (key, false); // nothing to save (e.g. disable a disabled key)
+            SaveOutcome outcome;
+            try
+            {
+                outcome = await repository.UpdateAsync(key, audit.Event(principal, auditOperation, key.Id, key.PrimaryVersion, null), cancellationToken);
+            }
+            catch (CustosUnavailableException)
+            {
+                await DropNewMaterialAsync(key, versionsBefore, cancellationToken);
+                return (AuditRecorder.AuditUnavailable, true);
+            }
             switch (outcome)
             {
                 case SaveOutcome.Saved:
+                    principal.Request?.MarkRecorded();
                     resolver.Saved(key);
-                    LogChanged(log, verb, key.Id, before, key.Revision, principal.Id);
-                    return key;
+                    LogChanged(log, auditOperation, key.Id, before, key.Revision, principal.Id);
+                    return (key, true);
                 case SaveOutcome.AliasTaken:
                     await DropNewMaterialAsync(key, versionsBefore, cancellationToken);
-                    return AliasTaken(key.Alias!);
+                    return (AliasTaken(key.Alias!), false);
                 case SaveOutcome.Conflict when attempt < MaxAttempts:
                     await DropNewMaterialAsync(key, versionsBefore, cancellationToken);
                     continue;
                 default:
                     await DropNewMaterialAsync(key, versionsBefore, cancellationToken);
-                    return new CustosError(ErrorCode.Conflict, $"key {key.Id} is being changed concurrently; retry");
+                    return (new CustosError(ErrorCode.Conflict, $"key {key.Id} is being changed concurrently; retry"), false);
             }
         }
     }
+
+    private static string? KeyIdOf(string reference) => KeyIds.IsValid(reference) ? reference : null;
 
     private async Task DropNewMaterialAsync(ManagedKey key, int versionsBefore, CancellationToken cancellationToken)
     {

@@ -27,6 +27,7 @@ public sealed class BearerTokenHandler(
         var result = await tokens.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
         if (!result.IsSuccess) return AuthenticateResult.Fail(result.Error.Message);
         var principal = result.Value;
+        if (Context.Items[AuditMiddleware.ItemKey] is Core.Audit.RequestInfo request) principal = principal with { Request = request };
         Context.Items[PrincipalAccessor.ItemKey] = principal;
         var identity = new ClaimsIdentity([new Claim(ClaimTypes.NameIdentifier, principal.Id), new Claim(ClaimTypes.Name, principal.Name)], SchemeName);
         return AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName));

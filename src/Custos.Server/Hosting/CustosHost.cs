@@ -54,6 +54,7 @@ public static class CustosHost
         // Zero the keyring (and every key opened under it) when the server stops.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SealManager>().Seal());
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync, SuppressDiagnosticsCallback = _ => true });
+        app.UseMiddleware<AuditMiddleware>();
         app.UseStatusCodePages(StatusCodeProblemAsync);
         app.UseAuthentication();
         app.UseAuthorization();
@@ -81,6 +82,8 @@ public static class CustosHost
         services.AddAuthorization();
 
         services.AddCustosSqlite(options.DatabasePath);
+        services.AddSingleton(new Core.Audit.NodeIdentity(options.NodeName));
+        services.AddSingleton<Core.Audit.AuditRecorder>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<SealManager>();
         services.AddSingleton<IKeyringProvider>(sp => sp.GetRequiredService<SealManager>());

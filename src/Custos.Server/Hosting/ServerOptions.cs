@@ -13,6 +13,8 @@ public sealed record ServerOptions
 {
     /// <summary>Address and port to listen on.</summary>
     public string Listen { get; init; } = "127.0.0.1:8200";
+    /// <summary>This node's name in audit events (default: the host name).</summary>
+    public string NodeName { get; init; } = Environment.MachineName;
     /// <summary>Folder for the database.</summary>
     public string DataDir { get; init; } = "";
     /// <summary>TLS settings; required.</summary>

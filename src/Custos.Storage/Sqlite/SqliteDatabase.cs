@@ -27,6 +27,9 @@ public sealed class SqliteDatabase : IDisposable
 
     private readonly string _connectionString;
     private readonly SemaphoreSlim _writer = new(1, 1);
+    // Audit leaves staged in the current write transaction; guarded by the writer lock.
+    private long _auditNext = -1;
+    private int _auditStaged;
     private int _disposed;
 
     /// <summary>
@@ -141,9 +144,17 @@ public sealed class SqliteDatabase : IDisposable
         {
             await using var connection = await OpenConnectionAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction(deferred: false);
+            _auditStaged = 0;
             var (value, commit) = await work(connection, transaction, cancellationToken);
-            if (commit) await transaction.CommitAsync(cancellationToken);
-            else await transaction.RollbackAsync(cancellationToken);
+            if (commit)
+            {
+                await transaction.CommitAsync(cancellationToken);
+                _auditNext += _auditStaged;
+            }
+            else
+            {
+                await transaction.RollbackAsync(cancellationToken);
+            }
             return value;
         }
         catch (Exception ex) when (IsDatabaseFailure(ex))
@@ -154,6 +165,46 @@ public sealed class SqliteDatabase : IDisposable
         {
             _writer.Release();
         }
+    }
+
+    /// <summary>
+    /// Adds an audit event as the next leaf of the audit log, inside the current write transaction (call
+    /// only from a <see cref="WriteAsync"/> callback): it becomes durable exactly when the transaction
+    /// commits, together with whatever else the transaction changes.
+    /// </summary>
+    internal async Task StageAuditAsync(SqliteConnection connection, SqliteTransaction transaction, Core.Audit.AuditEvent auditEvent, CancellationToken cancellationToken)
+    {
+        if (_auditNext < 0)
+        {
+            using var max = connection.CreateCommand();
+            max.Transaction = transaction;
+            max.CommandText = "SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_events";
+            _auditNext = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
+        }
+        var data = auditEvent.ToLeafData();
+        using var insert = connection.CreateCommand();
+        insert.Transaction = transaction;
+        insert.CommandText = "INSERT INTO audit_events (idx, leaf_hash, event, time, principal, operation, key_id, outcome) "
+            + "VALUES (@idx, @leaf_hash, @event, @time, @principal, @operation, @key_id, @outcome)";
+        insert.Parameters.AddWithValue("@idx", _auditNext + _auditStaged);
+        insert.Parameters.AddWithValue("@leaf_hash", AuditLeafHash(data));
+        insert.Parameters.AddWithValue("@event", data);
+        insert.Parameters.AddWithValue("@time", SqliteValues.Time(auditEvent.Time));
+        insert.Parameters.AddWithValue("@principal", auditEvent.Principal);
+        insert.Parameters.AddWithValue("@operation", auditEvent.Operation);
+        insert.Parameters.AddWithValue("@key_id", (object?)auditEvent.KeyId ?? DBNull.Value);
+        insert.Parameters.AddWithValue("@outcome", Core.Audit.AuditEvent.Name(auditEvent.Outcome));
+        await insert.ExecuteNonQueryAsync(cancellationToken);
+        _auditStaged++;
+    }
+
+    /// <summary>RFC 6962 leaf hash: SHA-256(0x00 || data).</summary>
+    internal static byte[] AuditLeafHash(ReadOnlySpan<byte> data)
+    {
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        sha.AppendData([0x00]);
+        sha.AppendData(data);
+        return sha.GetHashAndReset();
     }
 
     /// <summary>Closes the pooled connections to the file.</summary>

@@ -57,7 +57,13 @@ public sealed class SqliteKeyRepository : IKeyRepository
     }
 
     /// <inheritdoc />
-    public async Task<SaveOutcome> InsertAsync(ManagedKey key, CancellationToken cancellationToken)
+    public Task<SaveOutcome> InsertAsync(ManagedKey key, CancellationToken cancellationToken) => InsertAsync(key, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<SaveOutcome> UpdateAsync(ManagedKey key, CancellationToken cancellationToken) => UpdateAsync(key, null, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<SaveOutcome> InsertAsync(ManagedKey key, Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         var outcome = await _database.WriteAsync("insert of a key", async (connection, transaction, ct) =>
         {
@@ -93,6 +99,7 @@ public sealed class SqliteKeyRepository : IKeyRepository
             {
                 return (SaveOutcome.Duplicate, false);
             }
+            if (auditEvent is not null) await _database.StageAuditAsync(connection, transaction, auditEvent, ct);
             return (SaveOutcome.Saved, true);
         }, cancellationToken);
         if (outcome == SaveOutcome.Saved) key.MarkSaved(1);
@@ -100,7 +107,7 @@ public sealed class SqliteKeyRepository : IKeyRepository
     }
 
     /// <inheritdoc />
-    public async Task<SaveOutcome> UpdateAsync(ManagedKey key, CancellationToken cancellationToken)
+    public async Task<SaveOutcome> UpdateAsync(ManagedKey key, Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         var expected = key.Revision;
         var outcome = await _database.WriteAsync("update of a key", async (connection, transaction, ct) =>
@@ -127,6 +134,7 @@ public sealed class SqliteKeyRepository : IKeyRepository
             {
                 return (SaveOutcome.AliasTaken, false);
             }
+            if (auditEvent is not null) await _database.StageAuditAsync(connection, transaction, auditEvent, ct);
             return (SaveOutcome.Saved, true);
         }, cancellationToken);
         if (outcome == SaveOutcome.Saved) key.MarkSaved(expected + 1);

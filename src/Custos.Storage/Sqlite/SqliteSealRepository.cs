@@ -36,6 +36,10 @@ public sealed class SqliteSealRepository : ISealRepository
 
     /// <inheritdoc />
     public Task<bool> InitializeAsync(SealConfiguration configuration, AccessToken rootToken, CancellationToken cancellationToken) =>
+        InitializeAsync(configuration, rootToken, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> InitializeAsync(SealConfiguration configuration, AccessToken rootToken, Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken) =>
         _database.WriteAsync("initialisation of the seal configuration", async (connection, transaction, ct) =>
         {
             using (var exists = connection.CreateCommand())
@@ -60,6 +64,7 @@ public sealed class SqliteSealRepository : ISealRepository
                 await insert.ExecuteNonQueryAsync(ct);
             }
             await TokenRows.InsertAsync(connection, transaction, rootToken, ct);
+            if (auditEvent is not null) await _database.StageAuditAsync(connection, transaction, auditEvent, ct);
             return (true, true);
         }, cancellationToken);
 }

@@ -14,10 +14,14 @@ public sealed class SqliteTokenRepository : ITokenRepository
     public SqliteTokenRepository(SqliteDatabase database) => _database = database;
 
     /// <inheritdoc />
-    public Task InsertAsync(AccessToken token, CancellationToken cancellationToken) =>
+    public Task InsertAsync(AccessToken token, CancellationToken cancellationToken) => InsertAsync(token, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task InsertAsync(AccessToken token, Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken) =>
         _database.WriteAsync("insert of a token", async (connection, transaction, ct) =>
         {
             await TokenRows.InsertAsync(connection, transaction, token, ct);
+            if (auditEvent is not null) await _database.StageAuditAsync(connection, transaction, auditEvent, ct);
             return (true, true);
         }, cancellationToken);
 
@@ -50,7 +54,10 @@ public sealed class SqliteTokenRepository : ITokenRepository
 
     /// <inheritdoc />
     /// <remarks>Revoking a revoked token succeeds and keeps the first revocation time.</remarks>
-    public Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) =>
+    public Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken) => RevokeAsync(id, at, null, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> RevokeAsync(string id, DateTimeOffset at, Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken) =>
         _database.WriteAsync("revocation of a token", async (connection, transaction, ct) =>
         {
             using var command = Command(connection, transaction,
@@ -58,6 +65,7 @@ public sealed class SqliteTokenRepository : ITokenRepository
             command.Parameters.AddWithValue("@id", id);
             command.Parameters.AddWithValue("@at", Time(at));
             var found = await command.ExecuteNonQueryAsync(ct) == 1;
+            if (found && auditEvent is not null) await _database.StageAuditAsync(connection, transaction, auditEvent, ct);
             return (found, found);
         }, cancellationToken);
 

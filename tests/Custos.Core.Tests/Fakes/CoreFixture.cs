@@ -11,8 +11,9 @@ namespace Custos.Core.Tests.Fakes;
 public sealed class CoreFixture
 {
     public FakeTimeProvider Time { get; } = new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
-    public InMemoryKeyRepository Keys { get; } = new();
-    public InMemoryTokenAndSealRepository Store { get; } = new();
+    public InMemoryAuditLog Audit { get; } = new();
+    public InMemoryKeyRepository Keys { get; }
+    public InMemoryTokenAndSealRepository Store { get; }
     public FakeKeystore Keystore { get; } = new();
     public SealManager Seal { get; }
     public TokenService Tokens { get; }
@@ -23,13 +24,17 @@ public sealed class CoreFixture
 
     public CoreFixture(bool unseal = true)
     {
+        Keys = new InMemoryKeyRepository(Audit);
+        Store = new InMemoryTokenAndSealRepository(Audit);
         Tokens = new TokenService(Store, Time);
-        Seal = new SealManager(Store, Tokens, Time, NullLogger<SealManager>.Instance);
+        var node = new Custos.Core.Audit.NodeIdentity("test-node");
+        Seal = new SealManager(Store, Tokens, Audit, node, Time, NullLogger<SealManager>.Instance);
+        var recorder = new Custos.Core.Audit.AuditRecorder(Audit, Seal, Time, node);
         var resolver = new KeyResolver(Keys, new KeyCache(Time, TimeSpan.FromSeconds(5)));
         var guard = new Guard(Seal);
         var registry = new FakeRegistry(Keystore);
-        Management = new KeyManagementService(resolver, Keys, registry, guard, Time, NullLogger<KeyManagementService>.Instance);
-        Access = new KeyAccessService(resolver, registry, guard);
+        Management = new KeyManagementService(resolver, Keys, registry, guard, recorder, Time, NullLogger<KeyManagementService>.Instance);
+        Access = new KeyAccessService(resolver, registry, guard, recorder);
         Maintenance = new KeyMaintenance(Keys, Management, Seal, Time, NullLogger<KeyMaintenance>.Instance);
         if (unseal)
         {

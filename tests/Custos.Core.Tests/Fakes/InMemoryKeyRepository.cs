@@ -4,7 +4,7 @@ using Custos.Core.Ports;
 namespace Custos.Core.Tests.Fakes;
 
 /// <summary>A repository fake that stores deep copies, so tests see only what was saved.</summary>
-public sealed class InMemoryKeyRepository : IKeyRepository
+public sealed class InMemoryKeyRepository(InMemoryAuditLog audit) : IKeyRepository
 {
     private readonly Dictionary<string, ManagedKey> _keys = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -33,25 +33,27 @@ public sealed class InMemoryKeyRepository : IKeyRepository
         }
     }
 
-    public Task<SaveOutcome> InsertAsync(ManagedKey key, CancellationToken cancellationToken)
+    public Task<SaveOutcome> InsertAsync(ManagedKey key, Custos.Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             if (_keys.ContainsKey(key.Id)) return Task.FromResult(SaveOutcome.Duplicate);
             if (key.Alias is not null && _keys.Values.Any(k => k.Alias == key.Alias)) return Task.FromResult(SaveOutcome.AliasTaken);
+            if (auditEvent is not null) audit.Add(auditEvent);
             key.MarkSaved(1);
             _keys[key.Id] = Copy(key);
             return Task.FromResult(SaveOutcome.Saved);
         }
     }
 
-    public Task<SaveOutcome> UpdateAsync(ManagedKey key, CancellationToken cancellationToken)
+    public Task<SaveOutcome> UpdateAsync(ManagedKey key, Custos.Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             if (ConflictsToInject > 0) { ConflictsToInject--; return Task.FromResult(SaveOutcome.Conflict); }
             if (!_keys.TryGetValue(key.Id, out var stored) || stored.Revision != key.Revision) return Task.FromResult(SaveOutcome.Conflict);
             if (key.Alias is not null && _keys.Values.Any(k => k.Alias == key.Alias && k.Id != key.Id)) return Task.FromResult(SaveOutcome.AliasTaken);
+            if (auditEvent is not null) audit.Add(auditEvent);
             key.MarkSaved(key.Revision + 1);
             _keys[key.Id] = Copy(key);
             return Task.FromResult(SaveOutcome.Saved);

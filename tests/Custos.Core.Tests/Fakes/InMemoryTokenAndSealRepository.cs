@@ -5,30 +5,40 @@ using Custos.Core.Seal;
 namespace Custos.Core.Tests.Fakes;
 
 /// <summary>Token and seal stores in memory.</summary>
-public sealed class InMemoryTokenAndSealRepository : ITokenRepository, ISealRepository
+public sealed class InMemoryTokenAndSealRepository(InMemoryAuditLog audit) : ITokenRepository, ISealRepository
 {
     private readonly List<AccessToken> _tokens = [];
     private SealConfiguration? _seal;
 
-    public Task InsertAsync(AccessToken token, CancellationToken cancellationToken) { lock (_tokens) _tokens.Add(token); return Task.CompletedTask; }
+    public Task InsertAsync(AccessToken token, Custos.Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
+    {
+        lock (_tokens)
+        {
+            if (auditEvent is not null) audit.Add(auditEvent);
+            _tokens.Add(token);
+        }
+        return Task.CompletedTask;
+    }
     public Task<AccessToken?> FindByHashAsync(byte[] secretHash, CancellationToken cancellationToken) { lock (_tokens) return Task.FromResult(_tokens.FirstOrDefault(t => t.SecretHash.AsSpan().SequenceEqual(secretHash))); }
     public Task<AccessToken?> GetAsync(string id, CancellationToken cancellationToken) { lock (_tokens) return Task.FromResult(_tokens.FirstOrDefault(t => t.Id == id)); }
     public Task<IReadOnlyList<AccessToken>> ListAsync(CancellationToken cancellationToken) { lock (_tokens) return Task.FromResult<IReadOnlyList<AccessToken>>(_tokens.ToList()); }
-    public Task<bool> RevokeAsync(string id, DateTimeOffset at, CancellationToken cancellationToken)
+    public Task<bool> RevokeAsync(string id, DateTimeOffset at, Custos.Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         lock (_tokens)
         {
             int i = _tokens.FindIndex(t => t.Id == id);
             if (i < 0) return Task.FromResult(false);
+            if (auditEvent is not null) audit.Add(auditEvent);
             _tokens[i] = _tokens[i] with { RevokedAt = at };
             return Task.FromResult(true);
         }
     }
 
     public Task<SealConfiguration?> GetAsync(CancellationToken cancellationToken) => Task.FromResult(_seal);
-    public Task<bool> InitializeAsync(SealConfiguration configuration, AccessToken rootToken, CancellationToken cancellationToken)
+    public Task<bool> InitializeAsync(SealConfiguration configuration, AccessToken rootToken, Custos.Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         if (_seal is not null) return Task.FromResult(false);
+        if (auditEvent is not null) audit.Add(auditEvent);
         _seal = configuration;
         lock (_tokens) _tokens.Add(rootToken);
         return Task.FromResult(true);

@@ -18,7 +18,7 @@ public static class ProblemMapper
         ErrorCode.NotFound => StatusCodes.Status404NotFound,
         ErrorCode.AliasAlreadyExists or ErrorCode.InvalidKeyState or ErrorCode.KeyDisabled or ErrorCode.KeyPendingDestruction
             or ErrorCode.KeyDestroyed or ErrorCode.AlreadyInitialized or ErrorCode.Conflict => StatusCodes.Status409Conflict,
-        ErrorCode.Sealed or ErrorCode.NotInitialized or ErrorCode.Unavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCode.Sealed or ErrorCode.NotInitialized or ErrorCode.Unavailable or ErrorCode.AuditUnavailable => StatusCodes.Status503ServiceUnavailable,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -53,6 +53,7 @@ public static class ProblemMapper
         ErrorCode.CustodyUnavailable => "Custody unavailable",
         ErrorCode.Conflict => "Conflict",
         ErrorCode.Unavailable => "Service unavailable",
+        ErrorCode.AuditUnavailable => "Audit log unavailable",
         _ => "Error",
     };
 }

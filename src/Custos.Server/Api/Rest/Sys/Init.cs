@@ -24,7 +24,7 @@ public static class Init
         var body = await RequestBody.ReadOptionalAsync(http, ApiJsonContext.Default.InitRequest, ct);
         if (!body.IsSuccess) return ProblemMapper.ToResult(body.Error);
         if (body.Value is not { } req) return ProblemMapper.Problem(Core.Errors.ErrorCode.ValidationFailed, "shares and threshold are required");
-        var result = await seal.InitializeAsync(req.Shares, req.Threshold, SealManager.ShamirType, ct);
+        var result = await seal.InitializeAsync(req.Shares, req.Threshold, SealManager.ShamirType, http.Items[Hosting.AuditMiddleware.ItemKey] as Core.Audit.RequestInfo, ct);
         if (!result.IsSuccess) return ProblemMapper.ToResult(result.Error);
         http.Response.Headers.CacheControl = "no-store";
         return Results.Json(new Response(result.Value.Shares, result.Value.RootToken, result.Value.RootKeyId, req.Threshold), ApiJsonContext.Default.InitResponse);

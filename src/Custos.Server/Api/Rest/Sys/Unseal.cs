@@ -18,7 +18,7 @@ public static class Unseal
         var body = await RequestBody.ReadOptionalAsync(http, ApiJsonContext.Default.UnsealRequest, ct);
         if (!body.IsSuccess) return ProblemMapper.ToResult(body.Error);
         if (body.Value?.Share is not { Length: > 0 } share) return ProblemMapper.Problem(Core.Errors.ErrorCode.ValidationFailed, "share is required");
-        var result = await seal.SubmitShareAsync(share, ct);
+        var result = await seal.SubmitShareAsync(share, http.Items[Hosting.AuditMiddleware.ItemKey] as Core.Audit.RequestInfo, ct);
         return result.IsSuccess
             ? Results.Json(Health.From(result.Value, options.DevMode), ApiJsonContext.Default.HealthResponse)
             : ProblemMapper.ToResult(result.Error);

@@ -1,0 +1,69 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Custos.Core.Audit;
+
+/// <summary>How a request ended, for the audit log.</summary>
+public enum AuditOutcome
+{
+    /// <summary>Performed.</summary>
+    Allowed,
+    /// <summary>Refused: no or bad credential, not allowed by scope or policy.</summary>
+    Denied,
+    /// <summary>Allowed but failed (invalid input, invalid ciphertext, key state, unavailable).</summary>
+    Failed,
+}
+
+/// <summary>
+/// One audit event: a leaf of the audit Merkle log. Never holds key material, plaintext, tokens or
+/// secrets; encryption-context values appear only as keyed hashes (<see cref="ContextHashes"/>).
+/// Its leaf data is <see cref="ToLeafData"/>: canonical JSON (fixed member order, no whitespace, UTF-8).
+/// </summary>
+public sealed record AuditEvent
+{
+    /// <summary>When it happened (UTC).</summary>
+    public required DateTimeOffset Time { get; init; }
+    /// <summary>The node that served it.</summary>
+    public required string Node { get; init; }
+    /// <summary>Who asked ("token:tok_..." or "anonymous" or "system").</summary>
+    public required string Principal { get; init; }
+    /// <summary>What was asked, e.g. "key.rotate", "data.decrypt", "http.post".</summary>
+    public required string Operation { get; init; }
+    /// <summary>The key, when the request named or touched one.</summary>
+    public string? KeyId { get; init; }
+    /// <summary>The key version used, when one was.</summary>
+    public int? KeyVersion { get; init; }
+    /// <summary>How it ended.</summary>
+    public required AuditOutcome Outcome { get; init; }
+    /// <summary>The stable error code when it did not succeed.</summary>
+    public string? ErrorCode { get; init; }
+    /// <summary>The caller's justification, when given.</summary>
+    public string? Justification { get; init; }
+    /// <summary>The request id (also in the response's traceparent / logs).</summary>
+    public string? RequestId { get; init; }
+    /// <summary>The client's network address.</summary>
+    public string? ClientAddress { get; init; }
+    /// <summary>Encryption context keys with HMAC-SHA-256 of their values (base64), never the values.</summary>
+    public IReadOnlyDictionary<string, string>? ContextHashes { get; init; }
+
+    /// <summary>The bytes hashed into the Merkle log.</summary>
+    public byte[] ToLeafData() => JsonSerializer.SerializeToUtf8Bytes(this, AuditJson.Default.AuditEvent);
+
+    /// <summary>Parses leaf data written by <see cref="ToLeafData"/>; null when malformed.</summary>
+    public static AuditEvent? FromLeafData(ReadOnlySpan<byte> data)
+    {
+        try { return JsonSerializer.Deserialize(data, AuditJson.Default.AuditEvent); }
+        catch (JsonException) { return null; }
+    }
+
+    /// <summary>Wire name of an outcome.</summary>
+    public static string Name(AuditOutcome outcome) => outcome.ToString().ToLowerInvariant();
+}
+
+/// <summary>Canonical JSON of audit events.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UseStringEnumConverter = true,
+    WriteIndented = false)]
+[JsonSerializable(typeof(AuditEvent))]
+public sealed partial class AuditJson : JsonSerializerContext;

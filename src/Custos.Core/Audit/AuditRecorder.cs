@@ -1,0 +1,103 @@
+using System.Security.Cryptography;
+using System.Text;
+using Custos.Core.Access;
+using Custos.Core.Errors;
+using Custos.Core.Ports;
+using Custos.Crypto;
+
+namespace Custos.Core.Audit;
+
+/// <summary>The name this node gives itself in audit events.</summary>
+public sealed record NodeIdentity(string Name);
+
+/// <summary>
+/// Builds audit events for core operations and appends them. Encryption-context values are recorded
+/// as HMAC-SHA-256 under a key derived from the keyring, so equal values can be correlated by whoever
+/// holds the keyring but cannot be guessed from the log.
+/// </summary>
+public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeProvider time, NodeIdentity node)
+{
+    private static readonly byte[] HmacInfo = "custos/audit/context-hmac/v1"u8.ToArray();
+
+    /// <summary>An event for <paramref name="principal"/> doing <paramref name="operation"/>.</summary>
+    public AuditEvent Event(Principal principal, string operation, string? keyId, int? keyVersion, CustosError? error, EncryptionContext? context = null) => new()
+    {
+        Time = time.GetUtcNow(),
+        Node = node.Name,
+        Principal = principal.Id,
+        Operation = operation,
+        KeyId = keyId,
+        KeyVersion = keyVersion,
+        Outcome = OutcomeOf(error),
+        ErrorCode = error?.Code.WireName(),
+        Justification = principal.Request?.Justification,
+        RequestId = principal.Request?.RequestId,
+        ClientAddress = principal.Request?.ClientAddress,
+        ContextHashes = context is { Count: > 0 } ? HashContext(context) : null,
+    };
+
+    /// <summary>Appends an event durably (fail closed: throws when it cannot) and marks the request as recorded.</summary>
+    public async ValueTask RecordAsync(Principal principal, AuditEvent auditEvent, CancellationToken cancellationToken)
+    {
+        await log.AppendAsync(auditEvent, cancellationToken);
+        principal.Request?.MarkRecorded();
+    }
+
+    /// <summary>
+    /// Records the outcome of an operation that changed nothing (or failed). Returns the result, or an
+    /// Unavailable error when the event could not be made durable — then <paramref name="release"/> is
+    /// called on a successful value so that its secrets are zeroed before it is dropped.
+    /// </summary>
+    public async Task<Result<T>> RecordAsync<T>(Principal principal, string operation, Result<T> result,
+        Func<T, (string? KeyId, int? Version)> describe, string? keyId, EncryptionContext? context,
+        CancellationToken cancellationToken, Action<T>? release = null)
+    {
+        var (id, version) = result.IsSuccess ? describe(result.Value) : (keyId, null);
+        var auditEvent = Event(principal, operation, id ?? keyId, version, result.Error, context);
+        try
+        {
+            await RecordAsync(principal, auditEvent, cancellationToken);
+            return result;
+        }
+        catch (CustosUnavailableException)
+        {
+            if (result.IsSuccess) release?.Invoke(result.Value);
+            return AuditUnavailable;
+        }
+    }
+
+    /// <summary>The error a request gets when its audit event cannot be made durable.</summary>
+    public static CustosError AuditUnavailable { get; } =
+        new(ErrorCode.AuditUnavailable, "the audit log cannot record this request, so it was refused (nothing was changed)");
+
+    /// <summary>Denied or failed from the outcome of an error.</summary>
+    public static AuditOutcome OutcomeOf(CustosError? error) => error?.Code switch
+    {
+        null => AuditOutcome.Allowed,
+        ErrorCode.Unauthenticated or ErrorCode.Forbidden => AuditOutcome.Denied,
+        _ => AuditOutcome.Failed,
+    };
+
+    private Dictionary<string, string>? HashContext(EncryptionContext context)
+    {
+        var ring = keyring.Keyring;
+        if (ring is null) return context.ToDictionary(kv => kv.Key, _ => "sealed");
+        Span<byte> key = stackalloc byte[32];
+        try
+        {
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, ring.Reveal(), key, salt: [], info: HmacInfo);
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var (k, v) in context)
+                result[k] = Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(v)));
+            return result;
+        }
+        catch (ObjectDisposedException)
+        {
+            return context.ToDictionary(kv => kv.Key, _ => "sealed");
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(key);
+        }
+    }
+}

@@ -1,0 +1,22 @@
+namespace Custos.Core.Audit;
+
+/// <summary>
+/// Where a request came from, carried with its principal so that every audit event names the request.
+/// <see cref="EventsRecorded"/> lets the front-end know whether the core already recorded the request.
+/// </summary>
+public sealed class RequestInfo(string requestId, string? clientAddress, string? justification = null)
+{
+    private int _recorded;
+
+    /// <summary>The request id.</summary>
+    public string RequestId { get; } = requestId;
+    /// <summary>The client's network address.</summary>
+    public string? ClientAddress { get; } = clientAddress;
+    /// <summary>A justification code the caller gave.</summary>
+    public string? Justification { get; } = justification;
+    /// <summary>How many events the core recorded for this request.</summary>
+    public int EventsRecorded => Volatile.Read(ref _recorded);
+
+    /// <summary>Marks that an event for this request was recorded.</summary>
+    public void MarkRecorded() => Interlocked.Increment(ref _recorded);
+}
