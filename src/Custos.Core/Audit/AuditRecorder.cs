@@ -18,6 +18,9 @@ public sealed record NodeIdentity(string Name);
 public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeProvider time, NodeIdentity node)
 {
     private static readonly byte[] HmacInfo = "custos/audit/context-hmac/v1"u8.ToArray();
+    private readonly Lock _hmacLock = new();
+    private SecretBytes? _hmacKeyFor;   // the keyring the cached key was derived from
+    private SecretBytes? _hmacKey;
 
     /// <summary>An event for <paramref name="principal"/> doing <paramref name="operation"/>.</summary>
     public AuditEvent Event(Principal principal, string operation, string? keyId, int? keyVersion, CustosError? error, EncryptionContext? context = null) => new()
@@ -35,6 +38,10 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
         ClientAddress = principal.Request?.ClientAddress,
         ContextHashes = context is { Count: > 0 } ? HashContext(context) : null,
     };
+
+    /// <summary>The event to write together with a change, or null when the audit log is off.</summary>
+    public AuditEvent? ForChange(Principal principal, string operation, string? keyId, int? keyVersion) =>
+        log.IsEnabled ? Event(principal, operation, keyId, keyVersion, null) : null;
 
     /// <summary>Appends an event durably (fail closed: throws when it cannot) and marks the request as recorded.</summary>
     public async ValueTask RecordAsync(Principal principal, AuditEvent auditEvent, CancellationToken cancellationToken)
@@ -62,6 +69,7 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
         catch (CustosUnavailableException)
         {
             if (result.IsSuccess) release?.Invoke(result.Value);
+            principal.Request?.MarkRefusedUnrecorded();
             return AuditUnavailable;
         }
     }
@@ -82,22 +90,31 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
     {
         var ring = keyring.Keyring;
         if (ring is null) return context.ToDictionary(kv => kv.Key, _ => "sealed");
-        Span<byte> key = stackalloc byte[32];
         try
         {
-            HKDF.DeriveKey(HashAlgorithmName.SHA256, ring.Reveal(), key, salt: [], info: HmacInfo);
+            var key = HmacKey(ring);
             var result = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (k, v) in context)
-                result[k] = Convert.ToBase64String(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(v)));
+                result[k] = Convert.ToBase64String(HMACSHA256.HashData(key.Reveal(), Encoding.UTF8.GetBytes(v)));
             return result;
         }
         catch (ObjectDisposedException)
         {
             return context.ToDictionary(kv => kv.Key, _ => "sealed");
         }
-        finally
+    }
+
+    /// <summary>The context HMAC key for the current keyring, derived once per unseal and zeroed when it changes.</summary>
+    private SecretBytes HmacKey(SecretBytes ring)
+    {
+        lock (_hmacLock)
         {
-            CryptographicOperations.ZeroMemory(key);
+            if (ReferenceEquals(_hmacKeyFor, ring) && _hmacKey is not null) return _hmacKey;
+            _hmacKey?.Dispose();
+            var key = SecretBytes.Allocate(32);
+            HKDF.DeriveKey(HashAlgorithmName.SHA256, ring.Reveal(), key.RevealForWrite(), salt: [], info: HmacInfo);
+            (_hmacKeyFor, _hmacKey) = (ring, key);
+            return key;
         }
     }
 }

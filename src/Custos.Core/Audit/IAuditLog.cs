@@ -10,4 +10,21 @@ public interface IAuditLog
 {
     /// <summary>Appends an event durably.</summary>
     ValueTask AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken);
+
+    /// <summary>False when the deployment runs without an audit log (see <see cref="DisabledAuditLog"/>).</summary>
+    bool IsEnabled => true;
+}
+
+/// <summary>
+/// The audit log switched off (server option <c>auditLog: false</c>): events are not kept. The audit
+/// ledger is being built (tamper-evident checkpoints, proofs and witnesses come next); until its group
+/// commit meets its overhead target it is opt-in. Custos logs a warning at start when it is off.
+/// </summary>
+public sealed class DisabledAuditLog : IAuditLog
+{
+    /// <inheritdoc />
+    public ValueTask AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public bool IsEnabled => false;
 }

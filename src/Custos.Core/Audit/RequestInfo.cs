@@ -19,4 +19,12 @@ public sealed class RequestInfo(string requestId, string? clientAddress, string?
 
     /// <summary>Marks that an event for this request was recorded.</summary>
     public void MarkRecorded() => Interlocked.Increment(ref _recorded);
+
+    /// <summary>True when the core answered the request itself (also when its event could not be recorded and it refused).</summary>
+    public bool Handled => EventsRecorded > 0 || Volatile.Read(ref _refused);
+
+    /// <summary>Marks that the core refused the request because its event could not be recorded.</summary>
+    public void MarkRefusedUnrecorded() => Volatile.Write(ref _refused, true);
+
+    private bool _refused;
 }

@@ -82,8 +82,8 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
             var (rootToken, secret) = tokens.NewToken("root", new HashSet<string> { AccessScopes.Root }, null);
             var config = new SealConfiguration(type, shares, threshold, rootKeyId, sealedKeyring, time.GetUtcNow());
             bool stored;
-            try { stored = await store.InitializeAsync(config, rootToken, Event("sys.init", request, null), cancellationToken); }
-            catch (CustosUnavailableException) { return (AuditRecorder.AuditUnavailable, true); }
+            try { stored = await store.InitializeAsync(config, rootToken, audit.IsEnabled ? Event("sys.init", request, null) : null, cancellationToken); }
+            catch (CustosUnavailableException) { request?.MarkRefusedUnrecorded(); return (AuditRecorder.AuditUnavailable, true); }
             if (!stored) return (new CustosError(ErrorCode.AlreadyInitialized, "Custos is already initialised"), false);
             request?.MarkRecorded();
             lock (_lock) _config = config;
@@ -195,6 +195,7 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
         }
         catch (CustosUnavailableException)
         {
+            request?.MarkRefusedUnrecorded();
             return AuditRecorder.AuditUnavailable;
         }
     }

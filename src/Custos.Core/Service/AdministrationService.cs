@@ -13,10 +13,10 @@ public sealed class AdministrationService(TokenService tokens, SealManager seal,
     {
         if (guard.Check(principal, Operation.Administer) is { } denied)
             return await audit.RecordAsync(principal, "token.create", Result<(AccessToken, string)>.Fail(denied), _ => (null, null), null, null, cancellationToken);
-        var auditEvent = audit.Event(principal, "token.create", null, null, null);
+        var auditEvent = audit.ForChange(principal, "token.create", null, null);
         Result<(AccessToken Token, string Secret)> result;
         try { result = await tokens.CreateAsync(name, scopes, ttl, auditEvent, cancellationToken); }
-        catch (Errors.CustosUnavailableException) { return AuditRecorder.AuditUnavailable; }
+        catch (Errors.CustosUnavailableException) { principal.Request?.MarkRefusedUnrecorded(); return AuditRecorder.AuditUnavailable; }
         if (result.IsSuccess) { principal.Request?.MarkRecorded(); return result; }
         return await audit.RecordAsync(principal, "token.create", result, _ => (null, null), null, null, cancellationToken);
     }
@@ -36,8 +36,8 @@ public sealed class AdministrationService(TokenService tokens, SealManager seal,
         if (guard.Check(principal, Operation.Administer) is { } denied)
             return await audit.RecordAsync(principal, "token.revoke", Result<AccessToken>.Fail(denied), _ => (null, null), null, null, cancellationToken);
         Result<AccessToken> result;
-        try { result = await tokens.RevokeAsync(id, audit.Event(principal, "token.revoke", null, null, null), cancellationToken); }
-        catch (Errors.CustosUnavailableException) { return AuditRecorder.AuditUnavailable; }
+        try { result = await tokens.RevokeAsync(id, audit.ForChange(principal, "token.revoke", null, null), cancellationToken); }
+        catch (Errors.CustosUnavailableException) { principal.Request?.MarkRefusedUnrecorded(); return AuditRecorder.AuditUnavailable; }
         if (result.IsSuccess) { principal.Request?.MarkRecorded(); return result; }
         return await audit.RecordAsync(principal, "token.revoke", result, _ => (null, null), null, null, cancellationToken);
     }

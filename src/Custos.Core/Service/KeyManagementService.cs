@@ -70,11 +70,12 @@ public sealed partial class KeyManagementService(
         SaveOutcome outcome;
         try
         {
-            outcome = await repository.InsertAsync(key, audit.Event(principal, "key.create", id, 1, null), cancellationToken);
+            outcome = await repository.InsertAsync(key, audit.ForChange(principal, "key.create", id, 1), cancellationToken);
         }
         catch (CustosUnavailableException)
         {
             await keystore.DestroyKeyAsync(new KeyVersionRef(id, 1, command.Spec, material), cancellationToken);
+            principal.Request?.MarkRefusedUnrecorded();
             return AuditRecorder.AuditUnavailable;
         }
         if (outcome == SaveOutcome.Saved) principal.Request?.MarkRecorded();
@@ -203,11 +204,12 @@ public sealed partial class KeyManagementService(
             SaveOutcome outcome;
             try
             {
-                outcome = await repository.UpdateAsync(key, audit.Event(principal, auditOperation, key.Id, key.PrimaryVersion, null), cancellationToken);
+                outcome = await repository.UpdateAsync(key, audit.ForChange(principal, auditOperation, key.Id, key.PrimaryVersion), cancellationToken);
             }
             catch (CustosUnavailableException)
             {
                 await DropNewMaterialAsync(key, versionsBefore, cancellationToken);
+                principal.Request?.MarkRefusedUnrecorded();
                 return (AuditRecorder.AuditUnavailable, true);
             }
             switch (outcome)

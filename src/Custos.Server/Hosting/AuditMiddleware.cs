@@ -35,7 +35,7 @@ public sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, NodeIde
 
     private async Task RecordIfUnrecordedAsync(HttpContext context, RequestInfo info)
     {
-        if (info.EventsRecorded > 0) return;
+        if (info.Handled) return;
         var status = context.Response.StatusCode;
         var principal = context.Items[Api.Rest.PrincipalAccessor.ItemKey] is Core.Access.Principal p ? p.Id : "anonymous";
         var auditEvent = new AuditEvent

@@ -54,7 +54,8 @@ public static class CustosHost
         // Zero the keyring (and every key opened under it) when the server stops.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SealManager>().Seal());
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync, SuppressDiagnosticsCallback = _ => true });
-        app.UseMiddleware<AuditMiddleware>();
+        if (options.AuditLog) app.UseMiddleware<AuditMiddleware>();
+        else app.Logger.LogWarning("the audit log is OFF (set \"auditLog\": true to record every request)");
         app.UseStatusCodePages(StatusCodeProblemAsync);
         app.UseAuthentication();
         app.UseAuthorization();
@@ -82,6 +83,7 @@ public static class CustosHost
         services.AddAuthorization();
 
         services.AddCustosSqlite(options.DatabasePath);
+        if (!options.AuditLog) services.AddSingleton<Core.Audit.IAuditLog, Core.Audit.DisabledAuditLog>();
         services.AddSingleton(new Core.Audit.NodeIdentity(options.NodeName));
         services.AddSingleton<Core.Audit.AuditRecorder>();
         services.AddSingleton<TokenService>();

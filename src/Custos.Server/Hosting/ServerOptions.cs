@@ -23,6 +23,8 @@ public sealed record ServerOptions
     public int KeyCacheSeconds { get; init; } = 5;
     /// <summary>How often lifecycle work (rotation, destruction) runs.</summary>
     public int MaintenanceIntervalSeconds { get; init; } = 60;
+    /// <summary>Record every request in the audit log (in the database, fail closed). Opt-in while the ledger is built.</summary>
+    public bool AuditLog { get; init; }
     /// <summary>Dev mode: set only by <c>custos dev</c>.</summary>
     public bool DevMode { get; init; }
 

@@ -30,6 +30,8 @@ public sealed class SqliteDatabase : IDisposable
     // Audit leaves staged in the current write transaction; guarded by the writer lock.
     private long _auditNext = -1;
     private int _auditStaged;
+    private SqliteCommand? _auditInsert; // prepared once per write transaction, reused for every staged event
+    private SqliteConnection? _writerConnection; // one connection for all writes (they are serialized anyway)
     private int _disposed;
 
     /// <summary>
@@ -142,9 +144,10 @@ public sealed class SqliteDatabase : IDisposable
         await _writer.WaitAsync(cancellationToken);
         try
         {
-            await using var connection = await OpenConnectionAsync(cancellationToken);
+            var connection = _writerConnection ??= await OpenConnectionAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction(deferred: false);
             _auditStaged = 0;
+            _auditInsert = null;
             var (value, commit) = await work(connection, transaction, cancellationToken);
             if (commit)
             {
@@ -159,10 +162,18 @@ public sealed class SqliteDatabase : IDisposable
         }
         catch (Exception ex) when (IsDatabaseFailure(ex))
         {
+            DropWriterConnection();
             throw Error.Unavailable($"database {operation} failed", ex);
+        }
+        catch
+        {
+            DropWriterConnection();
+            throw;
         }
         finally
         {
+            _auditInsert?.Dispose();
+            _auditInsert = null;
             _writer.Release();
         }
     }
@@ -182,18 +193,27 @@ public sealed class SqliteDatabase : IDisposable
             _auditNext = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
         }
         var data = auditEvent.ToLeafData();
-        using var insert = connection.CreateCommand();
-        insert.Transaction = transaction;
-        insert.CommandText = "INSERT INTO audit_events (idx, leaf_hash, event, time, principal, operation, key_id, outcome) "
-            + "VALUES (@idx, @leaf_hash, @event, @time, @principal, @operation, @key_id, @outcome)";
-        insert.Parameters.AddWithValue("@idx", _auditNext + _auditStaged);
-        insert.Parameters.AddWithValue("@leaf_hash", AuditLeafHash(data));
-        insert.Parameters.AddWithValue("@event", data);
-        insert.Parameters.AddWithValue("@time", SqliteValues.Time(auditEvent.Time));
-        insert.Parameters.AddWithValue("@principal", auditEvent.Principal);
-        insert.Parameters.AddWithValue("@operation", auditEvent.Operation);
-        insert.Parameters.AddWithValue("@key_id", (object?)auditEvent.KeyId ?? DBNull.Value);
-        insert.Parameters.AddWithValue("@outcome", Core.Audit.AuditEvent.Name(auditEvent.Outcome));
+        var insert = _auditInsert;
+        if (insert is null)
+        {
+            insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO audit_events (idx, leaf_hash, event, time, principal, operation, key_id, outcome) "
+                + "VALUES ($idx, $leaf_hash, $event, $time, $principal, $operation, $key_id, $outcome)";
+            foreach (var name in new[] { "$idx", "$leaf_hash", "$event", "$time", "$principal", "$operation", "$key_id", "$outcome" })
+                insert.Parameters.Add(new SqliteParameter { ParameterName = name });
+            insert.Prepare();
+            _auditInsert = insert;
+        }
+        var p = insert.Parameters;
+        p[0].Value = _auditNext + _auditStaged;
+        p[1].Value = AuditLeafHash(data);
+        p[2].Value = data;
+        p[3].Value = SqliteValues.Time(auditEvent.Time);
+        p[4].Value = auditEvent.Principal;
+        p[5].Value = auditEvent.Operation;
+        p[6].Value = (object?)auditEvent.KeyId ?? DBNull.Value;
+        p[7].Value = Core.Audit.AuditEvent.Name(auditEvent.Outcome);
         await insert.ExecuteNonQueryAsync(cancellationToken);
         _auditStaged++;
     }
@@ -207,12 +227,21 @@ public sealed class SqliteDatabase : IDisposable
         return sha.GetHashAndReset();
     }
 
+    private void DropWriterConnection()
+    {
+        _auditInsert?.Dispose();
+        _auditInsert = null;
+        _writerConnection?.Dispose();
+        _writerConnection = null;
+    }
+
     /// <summary>Closes the pooled connections to the file.</summary>
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         // Let a write in progress finish before the pool is cleared; later ones fail as disposed.
         _writer.Wait();
+        DropWriterConnection();
         _writer.Release();
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }

@@ -48,14 +48,17 @@ public sealed class TestServer : IAsyncDisposable
     public HttpClient Root { get; }
 
     /// <summary>Starts a fresh server in a fresh folder.</summary>
-    public static async Task<TestServer> StartAsync(CancellationToken ct)
+    public static async Task<TestServer> StartAsync(CancellationToken ct) => await StartAsync(auditLog: false, ct);
+
+    /// <summary>Starts a fresh server, with the audit log on when <paramref name="auditLog"/>.</summary>
+    public static async Task<TestServer> StartAsync(bool auditLog, CancellationToken ct)
     {
         // tmpfs when there is one: SQLite's fsyncs on a real disk would dominate the run time.
         var root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
         var dir = Directory.CreateDirectory(Path.Combine(root, "custos-servertests-" + Guid.NewGuid().ToString("N"))).FullName;
         for (int attempt = 1; ; attempt++)
         {
-            var options = DevMode.Options(dir, $"127.0.0.1:{FreePort()}");
+            var options = DevMode.Options(dir, $"127.0.0.1:{FreePort()}") with { AuditLog = auditLog };
             var app = CustosHost.Build(options, logging => logging.ClearProviders());
             try
             {

@@ -14,6 +14,4 @@ CREATE TABLE audit_events (
     outcome    TEXT    NOT NULL
 ) STRICT;
 
-CREATE INDEX audit_events_by_key ON audit_events (key_id, idx) WHERE key_id IS NOT NULL;
-CREATE INDEX audit_events_by_principal ON audit_events (principal, idx);
-CREATE INDEX audit_events_by_time ON audit_events (time, idx);
+-- No secondary indexes yet: every index costs each append; query indexes come with the audit API.
