@@ -16,9 +16,11 @@ public static class AccessScopes
     public const string Use = "use";
     /// <summary>Read key metadata.</summary>
     public const string Read = "read";
+    /// <summary>Read the audit log and cosign its checkpoints (auditors, witnesses).</summary>
+    public const string Audit = "audit";
 
     /// <summary>Every scope a token may be given.</summary>
-    public static IReadOnlyList<string> All { get; } = [Admin, Manage, Use, Read];
+    public static IReadOnlyList<string> All { get; } = [Admin, Manage, Use, Read, Audit];
 
     /// <summary>True when any scope in <paramref name="scopes"/> allows <paramref name="operation"/>.</summary>
     public static bool Allows(IReadOnlySet<string> scopes, Operation operation)
@@ -30,6 +32,7 @@ public static class AccessScopes
             Operation.CreateKey or Operation.ManageKey or Operation.RotateKey => scopes.Overlaps([Admin, Manage]),
             Operation.Encrypt or Operation.Decrypt or Operation.GenerateDataKey or Operation.Rewrap => scopes.Contains(Use),
             Operation.Administer => scopes.Contains(Admin),
+            Operation.ReadAudit => scopes.Overlaps([Admin, Audit]),
             _ => false,
         };
     }

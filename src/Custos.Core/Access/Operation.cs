@@ -21,4 +21,6 @@ public enum Operation
     Rewrap,
     /// <summary>Seal, tokens and other administration.</summary>
     Administer,
+    /// <summary>Read the audit log, its checkpoints and proofs; add witness cosignatures.</summary>
+    ReadAudit,
 }

@@ -21,6 +21,11 @@ public enum AuditOutcome
 /// </summary>
 public sealed record AuditEvent
 {
+    /// <summary>Its leaf index in the log; set by the log when the event is appended.</summary>
+    public long? Index { get; init; }
+    /// <summary>Base64 leaf hash of the event before it (absent for the first): a hash chain beside the Merkle tree,
+    /// so that a verifier can name the first event that was changed, removed, inserted or moved.</summary>
+    public string? Previous { get; init; }
     /// <summary>When it happened (UTC).</summary>
     public required DateTimeOffset Time { get; init; }
     /// <summary>The node that served it.</summary>

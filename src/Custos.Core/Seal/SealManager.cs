@@ -35,6 +35,9 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
     /// <inheritdoc />
     public SecretBytes? Keyring => Volatile.Read(ref _keyring);
 
+    /// <summary>The root key id once initialised (names the audit log's origin), or null.</summary>
+    public async Task<string?> GetRootKeyIdAsync(CancellationToken cancellationToken) => (await LoadAsync(cancellationToken))?.RootKeyId;
+
     /// <summary>True while no keyring is in memory.</summary>
     public bool IsSealed => Keyring is null;
 

@@ -20,6 +20,10 @@ public sealed class Guard(SealManager seal)
         return null;
     }
 
+    /// <summary>Null when <paramref name="principal"/> may do <paramref name="operation"/>, sealed or not (reading the audit log).</summary>
+    public static CustosError? CheckAllowedWhileSealed(Principal principal, Operation operation) =>
+        principal.Allows(operation) ? null : new CustosError(ErrorCode.Forbidden, $"'{principal.Name}' may not {Describe(operation)}");
+
     private static string Describe(Operation operation) => operation switch
     {
         Operation.ReadKey => "read keys",
@@ -31,6 +35,7 @@ public sealed class Guard(SealManager seal)
         Operation.GenerateDataKey => "generate data keys",
         Operation.Rewrap => "rewrap",
         Operation.Administer => "administer Custos",
+        Operation.ReadAudit => "read the audit log",
         _ => operation.ToString(),
     };
 }

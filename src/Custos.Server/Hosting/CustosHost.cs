@@ -53,6 +53,15 @@ public static class CustosHost
         var app = builder.Build();
         // Zero the keyring (and every key opened under it) when the server stops.
         app.Lifetime.ApplicationStopping.Register(() => app.Services.GetRequiredService<SealManager>().Seal());
+        // Registered after the seal, so it runs before it (last registered, first run): a final checkpoint.
+        if (options.AuditLog)
+        {
+            app.Lifetime.ApplicationStopping.Register(() =>
+            {
+                try { app.Services.GetRequiredService<Core.Audit.AuditCheckpointer>().CheckpointAsync(CancellationToken.None).Wait(TimeSpan.FromSeconds(10)); }
+                catch (AggregateException) { /* logged by the next start's verification; never block shutdown */ }
+            });
+        }
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync, SuppressDiagnosticsCallback = _ => true });
         if (options.AuditLog) app.UseMiddleware<AuditMiddleware>();
         else app.Logger.LogWarning("the audit log is OFF (set \"auditLog\": true to record every request)");
@@ -95,6 +104,9 @@ public static class CustosHost
         services.AddSingleton<KeyManagementService>();
         services.AddSingleton<KeyAccessService>();
         services.AddSingleton<AdministrationService>();
+        services.AddSingleton<Core.Audit.AuditCheckpointer>();
+        services.AddSingleton<AuditService>();
+        if (options.AuditLog) services.AddHostedService<CheckpointService>();
         services.AddSingleton<KeyMaintenance>();
         services.AddHostedService<MaintenanceService>();
 

@@ -30,6 +30,10 @@ public sealed class SqliteDatabase : IDisposable
     // Audit leaves staged in the current write transaction; guarded by the writer lock.
     private long _auditNext = -1;
     private int _auditStaged;
+    // Every committed leaf hash and the incremental Merkle root over them; loaded on first use.
+    private List<byte[]>? _auditLeaves;
+    private Custos.Crypto.Transparency.CompactRange? _auditRange;
+    private readonly List<byte[]> _auditStagedHashes = [];
     private SqliteCommand? _auditInsert; // prepared once per write transaction, reused for every staged event
     private SqliteConnection? _writerConnection; // one connection for all writes (they are serialized anyway)
     private int _disposed;
@@ -147,12 +151,18 @@ public sealed class SqliteDatabase : IDisposable
             var connection = _writerConnection ??= await OpenConnectionAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction(deferred: false);
             _auditStaged = 0;
+            _auditStagedHashes.Clear();
             _auditInsert = null;
             var (value, commit) = await work(connection, transaction, cancellationToken);
             if (commit)
             {
                 await transaction.CommitAsync(cancellationToken);
                 _auditNext += _auditStaged;
+                foreach (var h in _auditStagedHashes)
+                {
+                    _auditLeaves!.Add(h);
+                    _auditRange!.Append(h);
+                }
             }
             else
             {
@@ -185,14 +195,12 @@ public sealed class SqliteDatabase : IDisposable
     /// </summary>
     internal async Task StageAuditAsync(SqliteConnection connection, SqliteTransaction transaction, Core.Audit.AuditEvent auditEvent, CancellationToken cancellationToken)
     {
-        if (_auditNext < 0)
-        {
-            using var max = connection.CreateCommand();
-            max.Transaction = transaction;
-            max.CommandText = "SELECT COALESCE(MAX(idx) + 1, 0) FROM audit_events";
-            _auditNext = Convert.ToInt64(await max.ExecuteScalarAsync(cancellationToken), CultureInfo.InvariantCulture);
-        }
+        await EnsureAuditLoadedAsync(connection, transaction, cancellationToken);
+        long index = _auditNext + _auditStaged;
+        var previous = _auditStagedHashes.Count > 0 ? _auditStagedHashes[^1] : _auditLeaves!.Count > 0 ? _auditLeaves[^1] : null;
+        auditEvent = auditEvent with { Index = index, Previous = previous is null ? null : Convert.ToBase64String(previous) };
         var data = auditEvent.ToLeafData();
+        var leafHash = AuditLeafHash(data);
         var insert = _auditInsert;
         if (insert is null)
         {
@@ -206,8 +214,8 @@ public sealed class SqliteDatabase : IDisposable
             _auditInsert = insert;
         }
         var p = insert.Parameters;
-        p[0].Value = _auditNext + _auditStaged;
-        p[1].Value = AuditLeafHash(data);
+        p[0].Value = index;
+        p[1].Value = leafHash;
         p[2].Value = data;
         p[3].Value = SqliteValues.Time(auditEvent.Time);
         p[4].Value = auditEvent.Principal;
@@ -216,6 +224,56 @@ public sealed class SqliteDatabase : IDisposable
         p[7].Value = Core.Audit.AuditEvent.Name(auditEvent.Outcome);
         await insert.ExecuteNonQueryAsync(cancellationToken);
         _auditStaged++;
+        _auditStagedHashes.Add(leafHash);
+    }
+
+    private async Task EnsureAuditLoadedAsync(SqliteConnection connection, SqliteTransaction? transaction, CancellationToken cancellationToken)
+    {
+        if (_auditLeaves is not null) return;
+        var leaves = new List<byte[]>();
+        var range = new Custos.Crypto.Transparency.CompactRange();
+        using (var read = connection.CreateCommand())
+        {
+            read.Transaction = transaction;
+            read.CommandText = "SELECT idx, leaf_hash FROM audit_events ORDER BY idx";
+            using var reader = await read.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                if (reader.GetInt64(0) != leaves.Count) throw Error.Unavailable($"the audit log has a gap at event {leaves.Count}; run 'custos audit verify'");
+                var h = (byte[])reader[1];
+                leaves.Add(h);
+                range.Append(h);
+            }
+        }
+        (_auditLeaves, _auditRange, _auditNext) = (leaves, range, leaves.Count);
+    }
+
+    /// <summary>The tree head and, when <paramref name="leafCount"/> is given, the first leaf hashes (a snapshot).</summary>
+    internal async Task<(long Size, byte[] Root, byte[][]? Leaves)> AuditTreeAsync(long? leafCount, CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        await _writer.WaitAsync(cancellationToken);
+        try
+        {
+            if (_auditLeaves is null)
+            {
+                _writerConnection ??= await OpenConnectionAsync(cancellationToken);
+                await EnsureAuditLoadedAsync(_writerConnection, null, cancellationToken);
+            }
+            var size = _auditLeaves!.Count;
+            if (leafCount is > 0 && leafCount > size) throw new ArgumentOutOfRangeException(nameof(leafCount), $"the log has {size} events");
+            var snapshot = leafCount is { } n ? _auditLeaves.GetRange(0, (int)n).ToArray() : null;
+            return (size, _auditRange!.RootHash(), snapshot);
+        }
+        catch (SqliteException ex)
+        {
+            DropWriterConnection();
+            throw Error.Unavailable("database read of the audit log failed", ex);
+        }
+        finally
+        {
+            _writer.Release();
+        }
     }
 
     /// <summary>RFC 6962 leaf hash: SHA-256(0x00 || data).</summary>

@@ -34,6 +34,12 @@ namespace Custos.Server.Api.Rest;
 [JsonSerializable(typeof(TokenEndpoints.CreateRequest), TypeInfoPropertyName = "CreateRequest")]
 [JsonSerializable(typeof(TokenEndpoints.TokenResponse), TypeInfoPropertyName = "TokenResponse")]
 [JsonSerializable(typeof(TokenEndpoints.ListResponse), TypeInfoPropertyName = "TokenListResponse")]
+[JsonSerializable(typeof(Audit.AuditEndpoints.CheckpointResponse))]
+[JsonSerializable(typeof(Audit.AuditEndpoints.CheckpointsResponse))]
+[JsonSerializable(typeof(Audit.AuditEndpoints.EventsResponse))]
+[JsonSerializable(typeof(Audit.AuditEndpoints.ProofResponse))]
+[JsonSerializable(typeof(Audit.AuditEndpoints.ConsistencyResponse))]
+[JsonSerializable(typeof(Audit.AuditEndpoints.CosignatureRequest), TypeInfoPropertyName = "CosignatureRequest")]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -33,6 +33,7 @@ public static class RestApi
         Rewrap.Map(data);
 
         TokenEndpoints.Map(v1.MapGroup("/tokens").WithTags("Tokens").RequireAuthorization());
+        Audit.AuditEndpoints.Map(v1.MapGroup("/audit").WithTags("Audit").RequireAuthorization());
     }
 
     /// <summary>

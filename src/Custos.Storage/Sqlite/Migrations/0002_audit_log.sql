@@ -15,3 +15,17 @@ CREATE TABLE audit_events (
 ) STRICT;
 
 -- No secondary indexes yet: every index costs each append; query indexes come with the audit API.
+
+CREATE TABLE audit_checkpoints (
+    tree_size  INTEGER NOT NULL PRIMARY KEY,
+    note       TEXT    NOT NULL,   -- C2SP signed note: checkpoint, log signature, witness cosignatures
+    created_at TEXT    NOT NULL
+) STRICT;
+
+CREATE TABLE audit_signing_key (
+    id                 INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),
+    name               TEXT    NOT NULL,
+    public_key         BLOB    NOT NULL,   -- SubjectPublicKeyInfo (DER), ECDSA P-256
+    sealed_private_key BLOB    NOT NULL,   -- PKCS#8 sealed under the keyring (AES-256-GCM); never plaintext
+    created_at         TEXT    NOT NULL
+) STRICT;
