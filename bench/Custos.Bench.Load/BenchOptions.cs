@@ -26,6 +26,9 @@ internal sealed record BenchOptions
     /// <summary>DOTNET_TieredPGO for the server processes; null leaves the runtime default.</summary>
     public string? TieredPgo { get; init; }
 
+    /// <summary>Run the Custos server with its audit log on (true) or off (false).</summary>
+    public bool AuditLog { get; init; } = true;
+
     /// <summary>wrk threads.</summary>
     public int WrkThreads { get; init; } = 1;
 
@@ -47,6 +50,7 @@ internal sealed record BenchOptions
                 "--generator" => o with { Generators = [.. Next().Split(',')] },
                 "--server-gc" => o with { ServerGc = Next() is "default" ? null : args[i] },
                 "--tiered-pgo" => o with { TieredPgo = Next() is "default" ? null : args[i] },
+                "--audit-log" => o with { AuditLog = Next() is "on" or "true" },
                 "--wrk-threads" => o with { WrkThreads = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--repo" => o with { Repo = Next() },
                 _ => throw new ArgumentException($"unknown option {args[i]}; see docs/benchmarks.md"),

@@ -45,7 +45,7 @@ internal sealed class CustosTarget : IDisposable
         var data = Path.Combine(Dir, "custos");
         var port = FreePort();
         Console.Error.WriteLine($"bench: starting custos dev on 127.0.0.1:{port} in {data} (first run may build the CLI)");
-        Custos = ChildProcess.Start(Path.Combine(repo, "custos"), ["dev", "--dir", data, "--listen", $"127.0.0.1:{port}"], env, Path.Combine(Dir, "custos.log"));
+        Custos = ChildProcess.Start(Path.Combine(repo, "custos"), ["dev", "--dir", data, "--listen", $"127.0.0.1:{port}", $"--audit-log={(options.AuditLog ? "true" : "false")}"], env, Path.Combine(Dir, "custos.log"));
 
         var envFile = Path.Combine(data, "env");
         var deadline = DateTime.UtcNow.AddMinutes(5);

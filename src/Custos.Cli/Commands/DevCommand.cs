@@ -6,15 +6,19 @@ namespace Custos.Cli.Commands;
 /// <summary><c>custos dev</c>: a local, auto-unsealed, INSECURE single-node server.</summary>
 public static class DevCommand
 {
+    /// <summary>Whether dev mode records the audit log unless told otherwise.</summary>
+    public const bool AuditDefault = false;
+
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var dir = new Option<string>("--dir") { Description = "Dev folder", DefaultValueFactory = _ => ".custos-dev" };
         var listen = new Option<string>("--listen") { Description = "Address:port to listen on", DefaultValueFactory = _ => "127.0.0.1:8200" };
-        var cmd = new Command("dev", "Run a dev server (SQLite, software keystore, dev PKI, auto-unsealed). NOT FOR PRODUCTION.") { dir, listen };
+        var audit = new Option<bool>("--audit-log") { Description = "Record every request in the audit log", DefaultValueFactory = _ => AuditDefault };
+        var cmd = new Command("dev", "Run a dev server (SQLite, software keystore, dev PKI, auto-unsealed). NOT FOR PRODUCTION.") { dir, listen, audit };
         cmd.OnRun(async (p, ct) =>
         {
-            var options = DevMode.Options(p.GetValue(dir)!, p.GetValue(listen)!);
+            var options = DevMode.Options(p.GetValue(dir)!, p.GetValue(listen)!) with { AuditLog = p.GetValue(audit) };
             await using var app = CustosHost.Build(options);
             try
             {

@@ -40,12 +40,27 @@ public sealed class SqliteAuditLog : IAuditLog, IAsyncDisposable
 
     private async Task WriteLoopAsync()
     {
+        try
+        {
+            await WriteBatchesAsync();
+        }
+        catch (Exception e)
+        {
+            // Never leave appends waiting forever: refuse everything from now on (fail closed).
+            _queue.Writer.TryComplete(e);
+            while (_queue.Reader.TryRead(out var p)) p.Done.TrySetException(Error.Unavailable("the audit log writer stopped", e));
+        }
+    }
+
+    private async Task WriteBatchesAsync()
+    {
         var batch = new List<Pending>(MaxBatch);
         var reader = _queue.Reader;
         while (await reader.WaitToReadAsync())
         {
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var p)) batch.Add(p);
+
             try
             {
                 await _database.WriteAsync("append to the audit log", async (connection, transaction, ct) =>
