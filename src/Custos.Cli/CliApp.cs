@@ -18,6 +18,7 @@ public static class CliApp
         foreach (var c in CryptoCommands.Create()) root.Subcommands.Add(c);
         root.Subcommands.Add(TokensCommands.Create());
         root.Subcommands.Add(TlsCommands.Create());
+        root.Subcommands.Add(Commands.Audit.AuditCommands.Create());
         return root;
     }
 
