@@ -5,6 +5,8 @@ using Custos.Cli.Audit;
 using Custos.Core.Audit;
 using Custos.Crypto.Transparency;
 
+using AuditLeaf = Custos.Cli.Audit.AuditLeaf;
+
 namespace Custos.Cli.Tests.Audit;
 
 /// <summary>

@@ -35,9 +35,9 @@ public sealed class CustosProcess : IDisposable
     public string Output { get { lock (_output) return _output.ToString(); } }
 
     /// <summary>Starts `custos dev` in <paramref name="devDir"/> and waits until it serves and has written its env file.</summary>
-    public static async Task<CustosProcess> StartDevAsync(string devDir, int port)
+    public static async Task<CustosProcess> StartDevAsync(string devDir, int port, string extraArgs = "")
     {
-        var p = Start($"dev --dir \"{devDir}\" --listen 127.0.0.1:{port}");
+        var p = Start($"dev --dir \"{devDir}\" --listen 127.0.0.1:{port} {extraArgs}");
         var server = new CustosProcess(p, $"https://127.0.0.1:{port}", Path.Combine(devDir, "tls", "ca.pem"));
         await server.WaitAsync(expectReady: true, envFile: Path.Combine(devDir, "env"));
         return server;
