@@ -34,7 +34,7 @@ public sealed class SqliteDatabase : IDisposable
     private List<byte[]>? _auditLeaves;
     private Custos.Crypto.Transparency.CompactRange? _auditRange;
     private readonly List<byte[]> _auditStagedHashes = [];
-    private SqliteCommand? _auditInsert; // prepared once per write transaction, reused for every staged event
+    private SqliteCommand? _auditInsert; // prepared once on the writer connection, reused for every staged event
     private SqliteConnection? _writerConnection; // one connection for all writes (they are serialized anyway)
     private int _disposed;
 
@@ -152,7 +152,7 @@ public sealed class SqliteDatabase : IDisposable
             await using var transaction = connection.BeginTransaction(deferred: false);
             _auditStaged = 0;
             _auditStagedHashes.Clear();
-            _auditInsert = null;
+            if (_auditInsert is not null) _auditInsert.Transaction = transaction;
             var (value, commit) = await work(connection, transaction, cancellationToken);
             if (commit)
             {
@@ -182,8 +182,6 @@ public sealed class SqliteDatabase : IDisposable
         }
         finally
         {
-            _auditInsert?.Dispose();
-            _auditInsert = null;
             _writer.Release();
         }
     }
