@@ -26,6 +26,24 @@ public sealed class CustosApi(Connection connection) : IDisposable
         return SendAsync(request, type, ct);
     }
 
+    /// <summary>Sends a JSON body to an endpoint that answers with no body (for example 204).</summary>
+    public async Task SendAsync<TBody>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(method, path) { Content = JsonContent.Create(body, bodyType) };
+        var (response, bytes) = await ExchangeAsync(request, ct);
+        using (response)
+        {
+            try
+            {
+                if (!response.IsSuccessStatusCode) throw ToApiException(response, bytes);
+            }
+            finally
+            {
+                System.Security.Cryptography.CryptographicOperations.ZeroMemory(bytes);
+            }
+        }
+    }
+
     /// <summary>POST without a body.</summary>
     public Task<T> PostAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken ct) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path), type, ct);
@@ -34,22 +52,9 @@ public sealed class CustosApi(Connection connection) : IDisposable
     {
         using (request)
         {
-            HttpResponseMessage response;
-            try
-            {
-                response = await _http.SendAsync(request, ct);
-            }
-            catch (HttpRequestException e)
-            {
-                throw new CliException($"cannot reach Custos at {connection.Address}: {Inner(e)}");
-            }
-            catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-            {
-                throw new CliException($"Custos at {connection.Address} did not answer in time");
-            }
+            var (response, bytes) = await ExchangeAsync(request, ct);
             using (response)
             {
-                var bytes = await response.Content.ReadAsByteArrayAsync(ct);
                 try
                 {
                     if (response.IsSuccessStatusCode || (allowUnavailable && (int)response.StatusCode == 503 && IsJson(response)))
@@ -66,6 +71,25 @@ public sealed class CustosApi(Connection connection) : IDisposable
                 }
             }
         }
+    }
+
+    /// <summary>Sends a request and reads the whole answer; an unreachable or silent server is a <see cref="CliException"/>.</summary>
+    private async Task<(HttpResponseMessage Response, byte[] Body)> ExchangeAsync(HttpRequestMessage request, CancellationToken ct)
+    {
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException($"cannot reach Custos at {connection.Address}: {Inner(e)}");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new CliException($"Custos at {connection.Address} did not answer in time");
+        }
+        return (response, await response.Content.ReadAsByteArrayAsync(ct));
     }
 
     private static bool IsJson(HttpResponseMessage r) => r.Content.Headers.ContentType?.MediaType?.Contains("json", StringComparison.Ordinal) == true;

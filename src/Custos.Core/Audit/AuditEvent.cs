@@ -3,14 +3,18 @@ using System.Text.Json.Serialization;
 
 namespace Custos.Core.Audit;
 
-/// <summary>How a request ended, for the audit log.</summary>
+/// <summary>How a request ended, for the audit log (written as its lower-case name).</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<AuditOutcome>))]
 public enum AuditOutcome
 {
     /// <summary>Performed.</summary>
+    [JsonStringEnumMemberName("allowed")]
     Allowed,
     /// <summary>Refused: no or bad credential, not allowed by scope or policy.</summary>
+    [JsonStringEnumMemberName("denied")]
     Denied,
     /// <summary>Allowed but failed (invalid input, invalid ciphertext, key state, unavailable).</summary>
+    [JsonStringEnumMemberName("failed")]
     Failed,
 }
 

@@ -79,6 +79,7 @@ public sealed class AuditRecordingTests
         Assert.Equal(44, e.ContextHashes["patient"].Length); // base64 of 32 bytes
         var json = System.Text.Encoding.UTF8.GetString(e.ToLeafData());
         Assert.DoesNotContain("Jane", json, StringComparison.Ordinal);
+        Assert.Contains("\"outcome\":\"allowed\"", json, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(dk.Value.Plaintext.Reveal()), json, StringComparison.Ordinal);
         Assert.DoesNotContain(Convert.ToBase64String(dk.Value.CiphertextBlob), json, StringComparison.Ordinal);
     }

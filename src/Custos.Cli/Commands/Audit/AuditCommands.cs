@@ -115,7 +115,7 @@ public static class AuditCommands
     }
 
     /// <summary>The stored checkpoints plus the current one when it is newer than the last stored.</summary>
-    private static async Task<List<string>> WithHeadAsync(AuditLogClient log, CheckpointResponse head, CancellationToken ct)
+    private static async Task<List<string>> WithHeadAsync(AuditLogClient log, Server.Api.Rest.Audit.AuditEndpoints.CheckpointResponse head, CancellationToken ct)
     {
         var notes = await log.GetCheckpointNotesAsync(ct);
         if (!notes.Contains(head.Note, StringComparer.Ordinal) && head.TreeSize > LastSize(notes)) notes.Add(head.Note);

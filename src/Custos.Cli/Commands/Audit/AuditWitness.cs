@@ -131,7 +131,7 @@ internal sealed class AuditWitness
         File.Move(tmp, path, overwrite: true);
     }
 
-    private string WriteEvidence(WitnessDecision d, WitnessState? last, CheckpointResponse served, IReadOnlyList<byte[]>? proof)
+    private string WriteEvidence(WitnessDecision d, WitnessState? last, Server.Api.Rest.Audit.AuditEndpoints.CheckpointResponse served, IReadOnlyList<byte[]>? proof)
     {
         var now = _time.GetUtcNow();
         string path = Path.Combine(_dir, $"fork-evidence-{now:yyyyMMdd'T'HHmmss'Z'}.txt");

@@ -55,6 +55,7 @@ public sealed class AuditProofTests : IAsyncLifetime
                 var leaf = MerkleHash.LeafHash(data);
                 Assert.Equal(leaf, e.GetProperty("leafHash").GetBytesFromBase64());
                 var ev = JsonDocument.Parse(data).RootElement;
+                Assert.Contains(e.GetProperty("event").GetProperty("outcome").GetString(), new[] { "allowed", "denied", "failed" });
                 Assert.Equal(range.Size, ev.GetProperty("index").GetInt64());
                 Assert.Equal(previous is null ? null : Convert.ToBase64String(previous), ev.TryGetProperty("previous", out var p) ? p.GetString() : null);
                 previous = leaf;
