@@ -55,6 +55,20 @@ public sealed record AuditEvent
     /// <summary>Encryption context keys with HMAC-SHA-256 of their values (base64), never the values.</summary>
     public IReadOnlyDictionary<string, string>? ContextHashes { get; init; }
 
+    /// <summary>An event for one request (or background action); key, version and context are added with <c>with</c>.</summary>
+    public static AuditEvent For(DateTimeOffset time, string node, string principal, RequestInfo? request, string operation, AuditOutcome outcome, string? errorCode) => new()
+    {
+        Time = time,
+        Node = node,
+        Principal = principal,
+        Operation = operation,
+        Outcome = outcome,
+        ErrorCode = errorCode,
+        Justification = request?.Justification,
+        RequestId = request?.RequestId,
+        ClientAddress = request?.ClientAddress,
+    };
+
     /// <summary>The bytes hashed into the Merkle log.</summary>
     public byte[] ToLeafData() => JsonSerializer.SerializeToUtf8Bytes(this, AuditJson.Default.AuditEvent);
 

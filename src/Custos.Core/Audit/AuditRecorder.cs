@@ -23,21 +23,13 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
     private SecretBytes? _hmacKey;
 
     /// <summary>An event for <paramref name="principal"/> doing <paramref name="operation"/>.</summary>
-    public AuditEvent Event(Principal principal, string operation, string? keyId, int? keyVersion, CustosError? error, EncryptionContext? context = null) => new()
-    {
-        Time = time.GetUtcNow(),
-        Node = node.Name,
-        Principal = principal.Id,
-        Operation = operation,
-        KeyId = keyId,
-        KeyVersion = keyVersion,
-        Outcome = OutcomeOf(error),
-        ErrorCode = error?.Code.WireName(),
-        Justification = principal.Request?.Justification,
-        RequestId = principal.Request?.RequestId,
-        ClientAddress = principal.Request?.ClientAddress,
-        ContextHashes = context is { Count: > 0 } ? HashContext(context) : null,
-    };
+    public AuditEvent Event(Principal principal, string operation, string? keyId, int? keyVersion, CustosError? error, EncryptionContext? context = null) =>
+        AuditEvent.For(time.GetUtcNow(), node.Name, principal.Id, principal.Request, operation, OutcomeOf(error), error?.Code.WireName()) with
+        {
+            KeyId = keyId,
+            KeyVersion = keyVersion,
+            ContextHashes = context is { Count: > 0 } ? HashContext(context) : null,
+        };
 
     /// <summary>The event to write together with a change, or null when the audit log is off.</summary>
     public AuditEvent? ForChange(Principal principal, string operation, string? keyId, int? keyVersion) =>

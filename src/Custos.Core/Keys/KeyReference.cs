@@ -40,6 +40,9 @@ public static class KeyIds
     /// <summary>A new id.</summary>
     public static string New(TimeProvider time) => Guid.CreateVersion7(time.GetUtcNow()).ToString("D");
 
+    /// <summary>The reference itself when it is a key id (not an alias), else null.</summary>
+    public static string? IdOrNull(string? reference) => IsValid(reference) ? reference : null;
+
     /// <summary>True when <paramref name="id"/> has the shape of a key id.</summary>
     public static bool IsValid(string? id) =>
         id is { Length: 36 } && Guid.TryParseExact(id, "D", out _) && id.All(c => !char.IsUpper(c));

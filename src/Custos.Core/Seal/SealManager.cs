@@ -176,17 +176,8 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
         LogSealed(log);
     }
 
-    private AuditEvent Event(string operation, RequestInfo? request, CustosError? error) => new()
-    {
-        Time = time.GetUtcNow(),
-        Node = node.Name,
-        Principal = "anonymous",
-        Operation = operation,
-        Outcome = AuditRecorder.OutcomeOf(error),
-        ErrorCode = error?.Code.WireName(),
-        RequestId = request?.RequestId,
-        ClientAddress = request?.ClientAddress,
-    };
+    private AuditEvent Event(string operation, RequestInfo? request, CustosError? error) =>
+        AuditEvent.For(time.GetUtcNow(), node.Name, "anonymous", request, operation, AuditRecorder.OutcomeOf(error), error?.Code.WireName());
 
     private async Task<Result<T>> RecordAsync<T>(string operation, RequestInfo? request, Result<T> result, CancellationToken cancellationToken)
     {

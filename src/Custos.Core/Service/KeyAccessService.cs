@@ -35,7 +35,7 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
     public async Task<Result<DataKey>> GenerateDataKeyAsync(Principal principal, string reference, EncryptionContext context, int numberOfBytes, CancellationToken cancellationToken) =>
         await audit.RecordAsync(principal, "data.generate-data-key",
             await GenerateDataKeyCoreAsync(principal, reference, context, numberOfBytes, cancellationToken),
-            d => (d.KeyId, d.KeyVersion), KeyIdOf(reference), context, cancellationToken, d => d.Plaintext.Dispose());
+            d => (d.KeyId, d.KeyVersion), KeyIds.IdOrNull(reference), context, cancellationToken, d => d.Plaintext.Dispose());
 
     private async Task<Result<DataKey>> GenerateDataKeyCoreAsync(Principal principal, string reference, EncryptionContext context, int numberOfBytes, CancellationToken cancellationToken)
     {
@@ -55,7 +55,7 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
     /// <summary>Encrypts up to 4 KiB under the key's primary version.</summary>
     public async Task<Result<Encrypted>> EncryptAsync(Principal principal, string reference, ReadOnlyMemory<byte> plaintext, EncryptionContext context, CancellationToken cancellationToken) =>
         await audit.RecordAsync(principal, "data.encrypt", await EncryptPublicCoreAsync(principal, reference, plaintext, context, cancellationToken),
-            e => (e.KeyId, e.KeyVersion), KeyIdOf(reference), context, cancellationToken);
+            e => (e.KeyId, e.KeyVersion), KeyIds.IdOrNull(reference), context, cancellationToken);
 
     private async Task<Result<Encrypted>> EncryptPublicCoreAsync(Principal principal, string reference, ReadOnlyMemory<byte> plaintext, EncryptionContext context, CancellationToken cancellationToken)
     {
@@ -119,8 +119,6 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
                 System.Security.Cryptography.CryptographicOperations.ZeroMemory(segment.AsSpan());
         }
     }
-
-    private static string? KeyIdOf(string reference) => KeyIds.IsValid(reference) ? reference : null;
 
     private async Task<Result<Decrypted>> DecryptCoreAsync(ReadOnlyMemory<byte> blobBytes, EncryptionContext context, CancellationToken cancellationToken)
     {

@@ -93,7 +93,7 @@ public sealed partial class KeyManagementService(
     public async Task<Result<ManagedKey>> GetAsync(Principal principal, string reference, CancellationToken cancellationToken)
     {
         var result = guard.Check(principal, Operation.ReadKey) is { } denied ? denied : await resolver.LoadForChangeAsync(reference, cancellationToken);
-        return await audit.RecordAsync(principal, "key.get", result, k => (k.Id, null), KeyIdOf(reference), null, cancellationToken);
+        return await audit.RecordAsync(principal, "key.get", result, k => (k.Id, null), KeyIds.IdOrNull(reference), null, cancellationToken);
     }
 
     /// <summary>A page of keys in id order.</summary>
@@ -184,7 +184,7 @@ public sealed partial class KeyManagementService(
     {
         var (result, recorded) = await ChangeCoreAsync(principal, operation, reference, auditOperation, change, cancellationToken);
         if (recorded) return result; // the event was written with the change, in the same transaction
-        return await audit.RecordAsync(principal, auditOperation, result, k => (k.Id, k.PrimaryVersion), KeyIdOf(reference), null, cancellationToken);
+        return await audit.RecordAsync(principal, auditOperation, result, k => (k.Id, k.PrimaryVersion), KeyIds.IdOrNull(reference), null, cancellationToken);
     }
 
     private async Task<(Result<ManagedKey> Result, bool Recorded)> ChangeCoreAsync(
@@ -231,8 +231,6 @@ public sealed partial class KeyManagementService(
             }
         }
     }
-
-    private static string? KeyIdOf(string reference) => KeyIds.IsValid(reference) ? reference : null;
 
     private async Task DropNewMaterialAsync(ManagedKey key, int versionsBefore, CancellationToken cancellationToken)
     {

@@ -38,18 +38,9 @@ public sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, NodeIde
         if (info.Handled) return;
         var status = context.Response.StatusCode;
         var principal = context.Items[Api.Rest.PrincipalAccessor.ItemKey] is Core.Access.Principal p ? p.Id : "anonymous";
-        var auditEvent = new AuditEvent
-        {
-            Time = time.GetUtcNow(),
-            Node = node.Name,
-            Principal = principal,
-            Operation = "http." + context.Request.Method.ToLowerInvariant(),
-            Outcome = status < 400 ? AuditOutcome.Allowed : status is 401 or 403 ? AuditOutcome.Denied : AuditOutcome.Failed,
-            ErrorCode = status < 400 ? null : "http-" + status,
-            Justification = info.Justification,
-            RequestId = info.RequestId,
-            ClientAddress = info.ClientAddress,
-        };
+        var auditEvent = AuditEvent.For(time.GetUtcNow(), node.Name, principal, info, "http." + context.Request.Method.ToLowerInvariant(),
+            status < 400 ? AuditOutcome.Allowed : status is 401 or 403 ? AuditOutcome.Denied : AuditOutcome.Failed,
+            status < 400 ? null : "http-" + status);
         try
         {
             await log.AppendAsync(auditEvent, context.RequestAborted);
