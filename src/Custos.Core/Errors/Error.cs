@@ -23,3 +23,22 @@ public sealed class CustosUnavailableException : Exception
     /// <summary>Creates the exception.</summary>
     public CustosUnavailableException(string message, Exception? innerException) : base(message, innerException) { }
 }
+
+/// <summary>
+/// A keystore refused an operation because it is at its configured rate or concurrency limit (it
+/// protects an HSM); nothing was done and the caller may retry after <see cref="RetryAfter"/>.
+/// </summary>
+public sealed class CustosThrottledException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    public CustosThrottledException() : this("the keystore is at its operation limit", TimeSpan.FromSeconds(1)) { }
+    /// <summary>Creates the exception.</summary>
+    public CustosThrottledException(string message) : this(message, TimeSpan.FromSeconds(1)) { }
+    /// <summary>Creates the exception.</summary>
+    public CustosThrottledException(string message, Exception? innerException) : base(message, innerException) => RetryAfter = TimeSpan.FromSeconds(1);
+    /// <summary>Creates the exception with the delay after which a retry is likely to be accepted.</summary>
+    public CustosThrottledException(string message, TimeSpan retryAfter) : base(message) => RetryAfter = retryAfter;
+
+    /// <summary>How long the caller should wait before retrying.</summary>
+    public TimeSpan RetryAfter { get; }
+}

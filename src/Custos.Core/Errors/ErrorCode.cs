@@ -44,6 +44,8 @@ public enum ErrorCode
     Unavailable,
     /// <summary>The audit log could not record the request, so it was refused and nothing changed.</summary>
     AuditUnavailable,
+    /// <summary>A keystore (an HSM) is at its configured operation limit; retry after the given delay.</summary>
+    Throttled,
 }
 
 /// <summary>Stable wire names for <see cref="ErrorCode"/>.</summary>
@@ -71,6 +73,7 @@ public static class ErrorCodes
         ErrorCode.Conflict => "conflict",
         ErrorCode.Unavailable => "unavailable",
         ErrorCode.AuditUnavailable => "audit-unavailable",
+        ErrorCode.Throttled => "throttled",
         _ => throw new ArgumentOutOfRangeException(nameof(code)),
     };
 }

@@ -33,6 +33,15 @@ public interface IKeystore
 
     /// <summary>Destroys the version's material wherever the keystore keeps it (idempotent).</summary>
     ValueTask DestroyKeyAsync(KeyVersionRef version, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Facts about where and how the version's material is held, read back from the keystore as
+    /// evidence (for an HSM: <c>CKA_LOCAL</c>, <c>CKA_ALWAYS_SENSITIVE</c>, <c>CKA_NEVER_EXTRACTABLE</c>,
+    /// token manufacturer, model and serial). Names are lower-case with dots; values are plain text.
+    /// Null when the keystore has nothing to attest beyond its name.
+    /// </summary>
+    ValueTask<IReadOnlyDictionary<string, string>?> GetEvidenceAsync(KeyVersionRef version, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyDictionary<string, string>?>(null);
 }
 
 /// <summary>The keystores configured on this server, by custody.</summary>

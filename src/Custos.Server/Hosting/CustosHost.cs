@@ -135,6 +135,7 @@ public static class CustosHost
         var result = error switch
         {
             CustosUnavailableException e => ProblemMapper.Problem(ErrorCode.Unavailable, e.Message),
+            CustosThrottledException e => Throttled(context, e),
             Microsoft.AspNetCore.Http.BadHttpRequestException e when e.StatusCode == StatusCodes.Status413PayloadTooLarge =>
                 Results.Problem(type: ProblemMapper.TypePrefix + "payload-too-large", title: "Payload too large",
                     detail: $"request bodies are at most {MaxRequestBody} bytes", statusCode: 413),
@@ -144,5 +145,12 @@ public static class CustosHost
                 detail: "an unexpected error occurred; see the server log", statusCode: 500),
         };
         await result.ExecuteAsync(context);
+    }
+
+    private static IResult Throttled(HttpContext context, CustosThrottledException e)
+    {
+        var seconds = Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds));
+        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return ProblemMapper.Problem(ErrorCode.Throttled, e.Message);
     }
 }

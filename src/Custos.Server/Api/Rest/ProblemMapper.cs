@@ -19,6 +19,7 @@ public static class ProblemMapper
         ErrorCode.AliasAlreadyExists or ErrorCode.InvalidKeyState or ErrorCode.KeyDisabled or ErrorCode.KeyPendingDestruction
             or ErrorCode.KeyDestroyed or ErrorCode.AlreadyInitialized or ErrorCode.Conflict => StatusCodes.Status409Conflict,
         ErrorCode.Sealed or ErrorCode.NotInitialized or ErrorCode.Unavailable or ErrorCode.AuditUnavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCode.Throttled => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
     };
 
@@ -54,6 +55,7 @@ public static class ProblemMapper
         ErrorCode.Conflict => "Conflict",
         ErrorCode.Unavailable => "Service unavailable",
         ErrorCode.AuditUnavailable => "Audit log unavailable",
+        ErrorCode.Throttled => "Too many requests",
         _ => "Error",
     };
 }
