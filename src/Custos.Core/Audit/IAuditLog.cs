@@ -13,6 +13,17 @@ public interface IAuditLog
 
     /// <summary>False when the deployment runs without an audit log (see <see cref="DisabledAuditLog"/>).</summary>
     bool IsEnabled => true;
+
+    /// <summary>
+    /// A hint for group commit: a request that will probably append an event has started. While
+    /// every started request already has its event queued, waiting longer cannot grow the batch, so
+    /// the log commits at once; otherwise it may wait briefly for the others. Pair with
+    /// <see cref="RequestEnded"/>.
+    /// </summary>
+    void RequestStarted() { }
+
+    /// <summary>The request announced by <see cref="RequestStarted"/> has ended.</summary>
+    void RequestEnded() { }
 }
 
 /// <summary>

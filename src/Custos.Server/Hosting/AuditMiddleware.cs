@@ -30,7 +30,15 @@ public sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, NodeIde
         var info = new RequestInfo(context.TraceIdentifier, context.Connection.RemoteIpAddress?.ToString(), justification);
         context.Items[ItemKey] = info;
         context.Response.OnStarting(() => RecordIfUnrecordedAsync(context, info));
-        await next(context);
+        log.RequestStarted();
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            log.RequestEnded();
+        }
     }
 
     private async Task RecordIfUnrecordedAsync(HttpContext context, RequestInfo info)

@@ -74,4 +74,82 @@ public sealed class SqliteAuditLogTests : IDisposable
         Assert.Equal(2, r.GetInt64(0));
         Assert.Equal(1, r.GetInt64(1)); // no index was consumed by the failed appends
     }
+
+    [Fact]
+    public async Task A_lone_append_commits_at_once_without_waiting_for_the_gather_window()
+    {
+        using var db = new SqliteDatabase(_folder.File("custos.db"));
+        await using var log = new SqliteAuditLog(db, TimeSpan.FromMinutes(10));
+        log.RequestStarted();
+        // The only request in flight has its event queued: waiting could not grow the batch.
+        await log.AppendAsync(Event(0), Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        log.RequestEnded();
+        await log.AppendAsync(Event(1), Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct); // background event, no request
+        Assert.Equal(2, log.Commits);
+    }
+
+    [Fact]
+    public async Task While_other_requests_are_in_flight_the_writer_waits_for_their_events_and_commits_them_together()
+    {
+        using var db = new SqliteDatabase(_folder.File("custos.db"));
+        await using var log = new SqliteAuditLog(db, TimeSpan.FromMinutes(10));
+        for (int i = 0; i < 3; i++) log.RequestStarted();
+
+        var first = log.AppendAsync(Event(0), Ct).AsTask();
+        var second = log.AppendAsync(Event(1), Ct).AsTask();
+        await Task.Delay(300, Ct);
+        Assert.False(first.IsCompleted, "two of three requests have appended: the writer should still be gathering");
+        Assert.Equal(0, log.Commits);
+
+        var third = log.AppendAsync(Event(2), Ct).AsTask();
+        await Task.WhenAll(first, second, third).WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(1, log.Commits);
+    }
+
+    [Fact]
+    public async Task A_request_that_ends_without_an_event_releases_the_waiting_batch()
+    {
+        using var db = new SqliteDatabase(_folder.File("custos.db"));
+        await using var log = new SqliteAuditLog(db, TimeSpan.FromMinutes(10));
+        log.RequestStarted();
+        log.RequestStarted();
+        var waiting = log.AppendAsync(Event(0), Ct).AsTask();
+        await Task.Delay(200, Ct);
+        Assert.False(waiting.IsCompleted);
+
+        log.RequestEnded(); // e.g. a request whose event went into its own write transaction
+        await waiting.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(1, log.Commits);
+    }
+
+    [Fact]
+    public async Task The_gather_window_bounds_the_wait_when_other_requests_never_append()
+    {
+        using var db = new SqliteDatabase(_folder.File("custos.db"));
+        await using var log = new SqliteAuditLog(db, TimeSpan.FromMilliseconds(20));
+        for (int i = 0; i < 5; i++) log.RequestStarted();
+        await log.AppendAsync(Event(0), Ct).AsTask().WaitAsync(TimeSpan.FromSeconds(30), Ct);
+        Assert.Equal(1, log.Commits);
+    }
+
+    [Fact]
+    public async Task Disposing_commits_what_is_queued()
+    {
+        var path = _folder.File("custos.db");
+        Task pending;
+        using (var db = new SqliteDatabase(path))
+        {
+            var log = new SqliteAuditLog(db, TimeSpan.FromMinutes(10));
+            log.RequestStarted();
+            log.RequestStarted();
+            pending = log.AppendAsync(Event(0), Ct).AsTask();
+            await log.DisposeAsync();
+            await pending.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+            await Assert.ThrowsAsync<CustosUnavailableException>(() => log.AppendAsync(Event(1), Ct).AsTask());
+        }
+        using var c = new SqliteConnection($"Data Source={path};Pooling=False");
+        c.Open();
+        using var count = new SqliteCommand("SELECT COUNT(*) FROM audit_events", c);
+        Assert.Equal(1L, count.ExecuteScalar());
+    }
 }
