@@ -8,7 +8,8 @@ namespace Custos.Core.Keys;
 public sealed class KeyVersion
 {
     /// <summary>Creates a version record.</summary>
-    public KeyVersion(int number, KeyVersionState state, string keystore, byte[]? material, DateTimeOffset createdAt, DateTimeOffset? destroyedAt)
+    public KeyVersion(int number, KeyVersionState state, string keystore, byte[]? material, DateTimeOffset createdAt, DateTimeOffset? destroyedAt,
+        IReadOnlyDictionary<string, string>? evidence = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(number, 1);
         Number = number;
@@ -17,6 +18,7 @@ public sealed class KeyVersion
         Material = material;
         CreatedAt = createdAt;
         DestroyedAt = destroyedAt;
+        Evidence = evidence;
     }
 
     /// <summary>1, 2, 3, ... in order of creation.</summary>
@@ -31,6 +33,11 @@ public sealed class KeyVersion
     public DateTimeOffset CreatedAt { get; }
     /// <summary>When its material was destroyed.</summary>
     public DateTimeOffset? DestroyedAt { get; private set; }
+    /// <summary>
+    /// Facts the keystore attested about the material when the version was made (see
+    /// <see cref="Ports.IKeystore.GetEvidenceAsync"/>); kept after destruction as a record; null when none.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Evidence { get; }
 
     internal void MarkDestroyed(DateTimeOffset at)
     {

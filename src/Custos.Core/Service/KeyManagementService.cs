@@ -65,7 +65,8 @@ public sealed partial class KeyManagementService(
         var now = time.GetUtcNow();
         var id = KeyIds.New(time);
         var material = await keystore.CreateKeyAsync(id, 1, command.Spec, cancellationToken);
-        var version = new KeyVersion(1, KeyVersionState.Enabled, keystore.Name, material, now, null);
+        var evidence = await EvidenceAsync(keystore, new KeyVersionRef(id, 1, command.Spec, material), cancellationToken);
+        var version = new KeyVersion(1, KeyVersionState.Enabled, keystore.Name, material, now, null, evidence);
         var key = ManagedKey.Create(id, command.Alias, command.Purpose, command.Custody, command.Spec, command.Attributes, version, now);
         SaveOutcome outcome;
         try
@@ -175,7 +176,15 @@ public sealed partial class KeyManagementService(
             return new CustosError(ErrorCode.CustodyUnavailable, $"custody '{key.Custody.Name()}' is not configured on this server");
         int number = key.NextVersionNumber;
         var material = await keystore.CreateKeyAsync(key.Id, number, key.Spec, cancellationToken);
-        return key.Rotate(new KeyVersion(number, KeyVersionState.Enabled, keystore.Name, material, now, null), now);
+        var evidence = await EvidenceAsync(keystore, new KeyVersionRef(key.Id, number, key.Spec, material), cancellationToken);
+        return key.Rotate(new KeyVersion(number, KeyVersionState.Enabled, keystore.Name, material, now, null, evidence), now);
+    }
+
+    /// <summary>What the keystore attests about a new version, read back once and kept with the version.</summary>
+    private static async Task<IReadOnlyDictionary<string, string>?> EvidenceAsync(IKeystore keystore, KeyVersionRef version, CancellationToken cancellationToken)
+    {
+        var facts = await keystore.GetEvidenceAsync(version, cancellationToken);
+        return facts is null ? null : new SortedDictionary<string, string>(facts.ToDictionary(), StringComparer.Ordinal);
     }
 
     private async Task<Result<ManagedKey>> ChangeAsync(

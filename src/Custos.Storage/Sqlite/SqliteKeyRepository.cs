@@ -14,11 +14,11 @@ public sealed class SqliteKeyRepository : IKeyRepository
         allowed_jurisdictions, retention_days, rotation_period_days, tags
         """;
 
-    private const string VersionColumns = "key_id, version, state, keystore, material, created_at, destroyed_at";
+    private const string VersionColumns = "key_id, version, state, keystore, material, created_at, destroyed_at, evidence";
 
     private const string UpsertVersion = """
-        INSERT INTO key_versions (key_id, version, state, keystore, material, created_at, destroyed_at)
-        VALUES (@key_id, @version, @state, @keystore, @material, @created_at, @destroyed_at)
+        INSERT INTO key_versions (key_id, version, state, keystore, material, created_at, destroyed_at, evidence)
+        VALUES (@key_id, @version, @state, @keystore, @material, @created_at, @destroyed_at, @evidence)
         ON CONFLICT (key_id, version) DO UPDATE SET
             state = excluded.state, material = excluded.material, destroyed_at = excluded.destroyed_at
         """;
@@ -204,6 +204,7 @@ public sealed class SqliteKeyRepository : IKeyRepository
         var material = command.Parameters.Add("@material", SqliteType.Blob);
         var createdAt = command.Parameters.Add("@created_at", SqliteType.Text);
         var destroyedAt = command.Parameters.Add("@destroyed_at", SqliteType.Text);
+        var evidence = command.Parameters.Add("@evidence", SqliteType.Text);
         foreach (var v in key.Versions)
         {
             version.Value = v.Number;
@@ -212,6 +213,7 @@ public sealed class SqliteKeyRepository : IKeyRepository
             material.Value = Nullable(v.Material);
             createdAt.Value = Time(v.CreatedAt);
             destroyedAt.Value = Time(v.DestroyedAt);
+            evidence.Value = v.Evidence is null ? DBNull.Value : Json(v.Evidence);
             await command.ExecuteNonQueryAsync(ct);
         }
     }
@@ -248,7 +250,8 @@ public sealed class SqliteKeyRepository : IKeyRepository
                     reader.GetString(3),
                     ReadNullableBlob(reader, 4),
                     ReadTime(reader, 5),
-                    ReadNullableTime(reader, 6)));
+                    ReadNullableTime(reader, 6),
+                    reader.IsDBNull(7) ? null : ReadMap(reader, 7)));
             }
         }
         return [.. rows.Select(r => r.ToKey(versions[r.Id]))];

@@ -26,6 +26,14 @@ public sealed class FakeKeystore : IKeystore
         Destroyed.Add((version.KeyId, version.Version));
         return ValueTask.CompletedTask;
     }
+
+    /// <summary>Attests which version it was asked about, so tests can tell the facts are per version.</summary>
+    public ValueTask<IReadOnlyDictionary<string, string>?> GetEvidenceAsync(KeyVersionRef version, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IReadOnlyDictionary<string, string>?>(new Dictionary<string, string>
+        {
+            ["fake.version"] = $"{version.KeyId}/v{version.Version}",
+            ["fake.local"] = "true",
+        });
 }
 
 /// <summary>A registry holding given keystores.</summary>

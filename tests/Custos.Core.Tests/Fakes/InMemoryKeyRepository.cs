@@ -72,5 +72,5 @@ public sealed class InMemoryKeyRepository(InMemoryAuditLog audit) : IKeyReposito
     private static ManagedKey Copy(ManagedKey k) => new(
         k.Id, k.Alias, k.Purpose, k.Custody, k.Spec, k.Attributes, k.State, k.StateBeforeDestruction, k.DestructionDate,
         k.PrimaryVersion, k.CreatedAt, k.UpdatedAt, k.LastRotatedAt, k.Revision,
-        k.Versions.Select(v => new KeyVersion(v.Number, v.State, v.Keystore, v.Material?.ToArray(), v.CreatedAt, v.DestroyedAt)));
+        k.Versions.Select(v => new KeyVersion(v.Number, v.State, v.Keystore, v.Material?.ToArray(), v.CreatedAt, v.DestroyedAt, v.Evidence)));
 }

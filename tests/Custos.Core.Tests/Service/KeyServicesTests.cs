@@ -32,6 +32,18 @@ public sealed class KeyServicesTests
     }
 
     [Fact]
+    public async Task Each_version_keeps_what_its_keystore_attested_when_it_was_made()
+    {
+        var f = new CoreFixture();
+        var key = await f.CreateKeyAsync();
+        var rotated = (await f.Management.RotateAsync(f.Root, key.Id, None)).Value;
+
+        Assert.Equal($"{key.Id}/v1", rotated.Versions[0].Evidence!["fake.version"]);
+        Assert.Equal($"{key.Id}/v2", rotated.Versions[1].Evidence!["fake.version"]);
+        Assert.Equal("true", rotated.Versions[1].Evidence!["fake.local"]);
+    }
+
+    [Fact]
     public async Task After_rotation_new_blobs_use_the_new_version_and_old_blobs_still_decrypt()
     {
         var f = new CoreFixture();

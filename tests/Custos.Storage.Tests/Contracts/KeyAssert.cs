@@ -43,6 +43,7 @@ internal static class KeyAssert
             Assert.Equal(ev.Material, av.Material);
             SameInstant(ev.CreatedAt, av.CreatedAt);
             SameInstant(ev.DestroyedAt, av.DestroyedAt);
+            Assert.Equal(ev.Evidence?.OrderBy(p => p.Key, StringComparer.Ordinal), av.Evidence?.OrderBy(p => p.Key, StringComparer.Ordinal));
         }
     }
 

@@ -37,11 +37,20 @@ internal static class TestKeys
             attributes ?? new KeyAttributes(), new KeyVersion(1, KeyVersionState.Enabled, "software", Material(), at, null), at);
     }
 
+    /// <summary>What an HSM keystore attests about a version.</summary>
+    public static readonly IReadOnlyDictionary<string, string> HsmEvidence = new Dictionary<string, string>
+    {
+        ["pkcs11.cka_local"] = "true",
+        ["pkcs11.cka_never_extractable"] = "true",
+        ["token.manufacturer"] = "SoftHSM project",
+        ["token.serial"] = "0f3c9a1b2c3d4e5f",
+    };
+
     /// <summary>A key with every attribute set and three versions (on two keystores), brought into <paramref name="state"/>.</summary>
     public static ManagedKey Full(KeyState state, string? alias = "payments")
     {
         var key = ManagedKey.Create(NewId(), alias, KeyPurpose.EncryptDecrypt, KeyCustody.Hsm, KeySpec.Aes256Gcm,
-            FullAttributes(), new KeyVersion(1, KeyVersionState.Enabled, "hsm-fra-1", Material(), T0, null), T0);
+            FullAttributes(), new KeyVersion(1, KeyVersionState.Enabled, "hsm-fra-1", Material(), T0, null, HsmEvidence), T0);
         var t = T0.AddDays(1).Add(Microsecond * 3);
         Check(key.Rotate(new KeyVersion(2, KeyVersionState.Enabled, "hsm-fra-1", Material(), t, null), t));
         // A time given with an offset other than UTC must come back as the same instant.

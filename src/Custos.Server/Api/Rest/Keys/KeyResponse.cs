@@ -18,11 +18,12 @@ public sealed record KeyResponse(
         k.Attributes.DataCategories, k.Attributes.AllowedJurisdictions,
         k.Attributes.RetentionDays, k.Attributes.RotationPeriodDays, k.Attributes.Tags,
         k.PrimaryVersion, k.CreatedAt, k.UpdatedAt, k.LastRotatedAt, k.NextRotationAt, k.DestructionDate,
-        k.Versions.Select(v => new KeyVersionResponse(v.Number, v.State.Name(), v.Keystore, v.CreatedAt, v.DestroyedAt)).ToList());
+        k.Versions.Select(v => new KeyVersionResponse(v.Number, v.State.Name(), v.Keystore, v.CreatedAt, v.DestroyedAt, v.Evidence)).ToList());
 }
 
 /// <summary>One version as the API shows it.</summary>
-public sealed record KeyVersionResponse(int Version, string State, string Keystore, DateTimeOffset CreatedAt, DateTimeOffset? DestroyedAt);
+public sealed record KeyVersionResponse(int Version, string State, string Keystore, DateTimeOffset CreatedAt, DateTimeOffset? DestroyedAt,
+    IReadOnlyDictionary<string, string>? Evidence);
 
 /// <summary>A page of keys.</summary>
 public sealed record KeyListResponse(IReadOnlyList<KeyResponse> Keys, string? NextCursor);
