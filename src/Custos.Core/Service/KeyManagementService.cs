@@ -180,10 +180,22 @@ public sealed partial class KeyManagementService(
         return key.Rotate(new KeyVersion(number, KeyVersionState.Enabled, keystore.Name, material, now, null, evidence), now);
     }
 
-    /// <summary>What the keystore attests about a new version, read back once and kept with the version.</summary>
+    /// <summary>
+    /// What the keystore attests about a new version, read back once and kept with the version. If it
+    /// cannot be read, the new material is destroyed again (nothing refers to it yet) and the error goes on.
+    /// </summary>
     private static async Task<IReadOnlyDictionary<string, string>?> EvidenceAsync(IKeystore keystore, KeyVersionRef version, CancellationToken cancellationToken)
     {
-        var facts = await keystore.GetEvidenceAsync(version, cancellationToken);
+        IReadOnlyDictionary<string, string>? facts;
+        try
+        {
+            facts = await keystore.GetEvidenceAsync(version, cancellationToken);
+        }
+        catch
+        {
+            await keystore.DestroyKeyAsync(version, CancellationToken.None);
+            throw;
+        }
         return facts is null ? null : new SortedDictionary<string, string>(facts.ToDictionary(), StringComparer.Ordinal);
     }
 
