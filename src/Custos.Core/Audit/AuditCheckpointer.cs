@@ -9,8 +9,10 @@ namespace Custos.Core.Audit;
 
 /// <summary>
 /// Signs checkpoints of the audit log (C2SP tlog-checkpoint in a C2SP signed note) with the audit
-/// signing key, an ECDSA P-256 key made on first use and stored only sealed under the keyring. Origin
-/// and key name are <c>custos/&lt;root key id&gt;</c>. Works only while unsealed.
+/// signing key, an ECDSA P-256 key made on first use: in the HSM when an
+/// <see cref="IAuditSigningKeySource"/> is configured, otherwise stored only sealed under the keyring.
+/// Origin and key name are <c>custos/&lt;root key id&gt;</c>. Works only while unsealed. A log keeps
+/// its key: a server configured with another key than the one that signed the log refuses to sign.
 /// </summary>
 public sealed class AuditCheckpointer : IDisposable
 {
@@ -18,14 +20,15 @@ public sealed class AuditCheckpointer : IDisposable
     private readonly IAuditStore _store;
     private readonly SealManager _seal;
     private readonly TimeProvider _time;
+    private readonly IAuditSigningKeySource? _hsmKey;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ECDsa? _key;
     private EcdsaP256NoteSigner? _signer;
 
     /// <summary>Creates the checkpointer; it forgets the private key whenever Custos seals.</summary>
-    public AuditCheckpointer(IAuditStore store, SealManager seal, TimeProvider time)
+    public AuditCheckpointer(IAuditStore store, SealManager seal, TimeProvider time, IAuditSigningKeySource? hsmKey = null)
     {
-        (_store, _seal, _time) = (store, seal, time);
+        (_store, _seal, _time, _hsmKey) = (store, seal, time, hsmKey);
         _seal.Sealed += (_, _) => Forget();
     }
 
@@ -76,6 +79,7 @@ public sealed class AuditCheckpointer : IDisposable
         var origin = await OriginAsync(cancellationToken);
         if (keyring is null || origin is null) return null;
         var stored = await _store.GetSigningKeyAsync(cancellationToken);
+        if (_hsmKey is not null || stored?.Location is not null) return await HsmSignerAsync(stored, origin, cancellationToken);
         var key = ECDsa.Create();
         try
         {
@@ -96,6 +100,36 @@ public sealed class AuditCheckpointer : IDisposable
                 using var pkcs8 = Aead.Open(keyring.Reveal(), stored.SealedPrivateKey, KeyAad)
                     ?? throw Errors.Error.Invariant("the audit signing key does not open under this keyring");
                 key.ImportPkcs8PrivateKey(pkcs8.Reveal(), out _);
+            }
+            _key = key;
+            _signer = new EcdsaP256NoteSigner(stored?.Name ?? origin, key);
+            key = null;
+            return _signer;
+        }
+        finally
+        {
+            key?.Dispose();
+        }
+    }
+
+    private async Task<EcdsaP256NoteSigner?> HsmSignerAsync(SealedSigningKey? stored, string origin, CancellationToken cancellationToken)
+    {
+        if (_hsmKey is null)
+            throw Errors.Error.Unavailable($"the audit log is signed by a key held in {stored!.Location}, which is not configured on this server");
+        if (stored is not null && stored.Location is null)
+            throw Errors.Error.Unavailable("the audit log is signed by a key sealed under the keyring, but this server is configured to sign with an HSM key; a log keeps its signing key");
+        var key = _hsmKey.OpenKey();
+        try
+        {
+            var spki = key.ExportSubjectPublicKeyInfo();
+            if (stored is null)
+            {
+                if (!await _store.SaveSigningKeyAsync(new SealedSigningKey(origin, spki, [], _time.GetUtcNow(), _hsmKey.Location), cancellationToken))
+                    return await SignerAsync(cancellationToken); // another node made one first
+            }
+            else if (!CryptographicOperations.FixedTimeEquals(spki, stored.PublicKey))
+            {
+                throw Errors.Error.Unavailable($"the audit log is signed by another key than the one in {_hsmKey.Location}; a log keeps its signing key");
             }
             _key = key;
             _signer = new EcdsaP256NoteSigner(stored?.Name ?? origin, key);

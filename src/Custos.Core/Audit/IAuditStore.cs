@@ -16,8 +16,12 @@ public sealed record AuditPage(IReadOnlyList<AuditLeaf> Leaves, long? Next);
 /// <summary>A signed checkpoint as stored: tree size and the signed note (with any witness cosignatures).</summary>
 public sealed record StoredCheckpoint(long TreeSize, string Note, DateTimeOffset CreatedAt);
 
-/// <summary>The audit signing key: its public key (SPKI DER) and its PKCS#8 private key sealed under the keyring.</summary>
-public sealed record SealedSigningKey(string Name, byte[] PublicKey, byte[] SealedPrivateKey, DateTimeOffset CreatedAt);
+/// <summary>
+/// The audit signing key: its public key (SPKI DER) and either its PKCS#8 private key sealed under the
+/// keyring (<paramref name="Location"/> null) or, when the private key is in an HSM, where (and an empty
+/// <paramref name="SealedPrivateKey"/>).
+/// </summary>
+public sealed record SealedSigningKey(string Name, byte[] PublicKey, byte[] SealedPrivateKey, DateTimeOffset CreatedAt, string? Location = null);
 
 /// <summary>
 /// Reads of the audit log and storage of its checkpoints and signing key. Appends go through

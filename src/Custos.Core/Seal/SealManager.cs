@@ -17,12 +17,15 @@ namespace Custos.Core.Seal;
 /// operators, and forgets both. Unseal collects K shares, recombines the root key, opens the keyring
 /// and keeps only the keyring in memory; seal drops it.
 /// </summary>
-public sealed partial class SealManager(ISealRepository store, TokenService tokens, IAuditLog audit, NodeIdentity node, TimeProvider time, ILogger<SealManager> log) : IKeyringProvider
+public sealed partial class SealManager(ISealRepository store, TokenService tokens, IAuditLog audit, NodeIdentity node, TimeProvider time, ILogger<SealManager> log,
+    IRootKeyProtector? protector = null) : IKeyringProvider
 {
     /// <summary>Shamir operator shares.</summary>
     public const string ShamirType = "shamir";
     /// <summary>Dev mode: 1-of-1 share kept in the dev folder. Insecure.</summary>
     public const string DevType = "dev";
+    /// <summary>Root key wrapped by an HSM key: Custos unseals itself at start; the shares only recover the root key.</summary>
+    public const string HsmType = "hsm";
 
     private readonly Lock _lock = new();
     private readonly List<Share> _pending = [];
@@ -67,10 +70,12 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
 
     private async Task<(Result<InitResult> Result, bool Recorded)> InitializeCoreAsync(int shares, int threshold, string type, RequestInfo? request, CancellationToken cancellationToken)
     {
-        if (type is not (ShamirType or DevType)) return (CustosError.Invalid($"unknown seal type '{type}'"), false);
+        if (type is not (ShamirType or DevType or HsmType)) return (CustosError.Invalid($"unknown seal type '{type}'"), false);
+        if (type == HsmType && protector is null)
+            return (CustosError.Invalid("seal type 'hsm' needs an HSM: configure the 'hsm' section of the server configuration"), false);
         if (threshold < 1 || shares < threshold || shares > 255)
             return (CustosError.Invalid("need 1 <= threshold <= shares <= 255"), false);
-        if (type == ShamirType && threshold < 2 && shares > 1)
+        if (type is ShamirType or HsmType && threshold < 2 && shares > 1)
             return (CustosError.Invalid("a threshold of 1 with several shares gives every holder the whole root key; use a threshold of 2 or more"), false);
         if (await LoadAsync(cancellationToken) is not null)
             return (new CustosError(ErrorCode.AlreadyInitialized, "Custos is already initialised"), false);
@@ -83,13 +88,18 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
         try
         {
             var (rootToken, secret) = tokens.NewToken("root", new HashSet<string> { AccessScopes.Root }, null);
-            var config = new SealConfiguration(type, shares, threshold, rootKeyId, sealedKeyring, time.GetUtcNow());
+            var wrappedRoot = type == HsmType ? protector!.Protect(root.Reveal(), RootKeyAad(rootKeyId)) : null;
+            var config = new SealConfiguration(type, shares, threshold, rootKeyId, sealedKeyring, time.GetUtcNow(), wrappedRoot, wrappedRoot is null ? null : protector!.Name);
             bool stored;
             try { stored = await store.InitializeAsync(config, rootToken, audit.IsEnabled ? Event("sys.init", request, null) : null, cancellationToken); }
             catch (CustosUnavailableException) { request?.MarkRefusedUnrecorded(); return (AuditRecorder.AuditUnavailable, true); }
             if (!stored) return (new CustosError(ErrorCode.AlreadyInitialized, "Custos is already initialised"), false);
             request?.MarkRecorded();
-            lock (_lock) _config = config;
+            lock (_lock)
+            {
+                _config = config;
+                if (type == HsmType) _keyring = keyring.Clone(); // the HSM holds the root: no shares needed to start
+            }
             LogInitialized(log, rootKeyId, threshold, shares, type);
             return (new InitResult(split.Select(s => s.Encode()).ToList(), secret, rootKeyId), true);
         }
@@ -159,6 +169,46 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
         }
     }
 
+    /// <summary>
+    /// Seal type <c>hsm</c>: has the HSM unwrap the root key and opens the keyring, without shares (at
+    /// start, or after a seal). Other seal types: nothing to do, returns the status. Recorded as
+    /// <c>sys.auto-unseal</c>.
+    /// </summary>
+    public async Task<Result<SealStatus>> AutoUnsealAsync(CancellationToken cancellationToken)
+    {
+        var config = await LoadAsync(cancellationToken);
+        if (config is null || config.Type != HsmType || !IsSealed) return await GetStatusAsync(cancellationToken);
+        Result<SealStatus> result;
+        if (protector is null || config.WrappedRootKey is null)
+        {
+            result = new CustosError(ErrorCode.Unavailable,
+                $"Custos is sealed by an HSM key ({config.RootKeyProtector}) but no HSM is configured; configure it, or unseal with the recovery shares");
+        }
+        else
+        {
+            using var root = protector.Unprotect(config.WrappedRootKey, RootKeyAad(config.RootKeyId));
+            var keyring = root is null ? null : Aead.Open(root.Reveal(), config.EncryptedKeyring, KeyringAad(config.RootKeyId));
+            if (keyring is null)
+            {
+                result = new CustosError(ErrorCode.Unavailable,
+                    $"the HSM key {protector.Name} does not open this server's root key (was {config.RootKeyProtector}); unseal with the recovery shares");
+            }
+            else
+            {
+                lock (_lock)
+                {
+                    if (_keyring is null) { _keyring = keyring; keyring = null; }
+                    result = StatusLocked(config);
+                }
+                keyring?.Dispose();
+                LogUnsealed(log, config.RootKeyId);
+            }
+        }
+        var recorded = await RecordAsync("sys.auto-unseal", null, result, cancellationToken);
+        if (!recorded.IsSuccess && result.IsSuccess) Seal(); // not recorded, not unsealed
+        return recorded;
+    }
+
     /// <summary>Drops the keyring and any pending shares. Idempotent.</summary>
     public void Seal()
     {
@@ -205,6 +255,8 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
     }
 
     private static byte[] KeyringAad(string rootKeyId) => Encoding.ASCII.GetBytes("custos/keyring/v1:" + rootKeyId);
+
+    private static byte[] RootKeyAad(string rootKeyId) => Encoding.ASCII.GetBytes("custos/root-key/v1:" + rootKeyId);
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Custos initialised: root key {RootKeyId}, {Threshold} of {Shares} shares, seal type {Type}")]
     private static partial void LogInitialized(ILogger logger, string rootKeyId, int threshold, int shares, string type);

@@ -102,10 +102,10 @@ public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "SELECT name, public_key, sealed_private_key, created_at FROM audit_signing_key WHERE id = 1";
+            command.CommandText = "SELECT name, public_key, sealed_private_key, created_at, location FROM audit_signing_key WHERE id = 1";
             await using var reader = await command.ExecuteReaderAsync(ct);
             return await reader.ReadAsync(ct)
-                ? new SealedSigningKey(reader.GetString(0), (byte[])reader[1], (byte[])reader[2], ReadTime(reader, 3))
+                ? new SealedSigningKey(reader.GetString(0), (byte[])reader[1], (byte[])reader[2], ReadTime(reader, 3), reader.IsDBNull(4) ? null : reader.GetString(4))
                 : null;
         }, cancellationToken);
 
@@ -115,11 +115,12 @@ public sealed class SqliteAuditStore(SqliteDatabase database) : IAuditStore
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
-            command.CommandText = "INSERT INTO audit_signing_key (id, name, public_key, sealed_private_key, created_at) VALUES (1, @name, @pub, @priv, @at) ON CONFLICT (id) DO NOTHING";
+            command.CommandText = "INSERT INTO audit_signing_key (id, name, public_key, sealed_private_key, created_at, location) VALUES (1, @name, @pub, @priv, @at, @location) ON CONFLICT (id) DO NOTHING";
             command.Parameters.AddWithValue("@name", key.Name);
             command.Parameters.AddWithValue("@pub", key.PublicKey);
             command.Parameters.AddWithValue("@priv", key.SealedPrivateKey);
             command.Parameters.AddWithValue("@at", Time(key.CreatedAt));
+            command.Parameters.AddWithValue("@location", (object?)key.Location ?? DBNull.Value);
             var added = await command.ExecuteNonQueryAsync(ct) == 1;
             return (added, added);
         }, cancellationToken);

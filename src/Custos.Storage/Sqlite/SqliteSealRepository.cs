@@ -21,7 +21,8 @@ public sealed class SqliteSealRepository : ISealRepository
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
-                SELECT type, shares, threshold, root_key_id, encrypted_keyring, created_at FROM seal_config WHERE id = 1
+                SELECT type, shares, threshold, root_key_id, encrypted_keyring, created_at, wrapped_root_key, root_key_protector
+                FROM seal_config WHERE id = 1
                 """;
             await using var reader = await command.ExecuteReaderAsync(ct);
             if (!await reader.ReadAsync(ct)) return null;
@@ -31,7 +32,9 @@ public sealed class SqliteSealRepository : ISealRepository
                 reader.GetInt32(2),
                 reader.GetString(3),
                 (byte[])reader.GetValue(4),
-                ReadTime(reader, 5));
+                ReadTime(reader, 5),
+                reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7));
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -52,8 +55,8 @@ public sealed class SqliteSealRepository : ISealRepository
             {
                 insert.Transaction = transaction;
                 insert.CommandText = """
-                    INSERT INTO seal_config (id, type, shares, threshold, root_key_id, encrypted_keyring, created_at)
-                    VALUES (1, @type, @shares, @threshold, @root_key_id, @encrypted_keyring, @created_at)
+                    INSERT INTO seal_config (id, type, shares, threshold, root_key_id, encrypted_keyring, created_at, wrapped_root_key, root_key_protector)
+                    VALUES (1, @type, @shares, @threshold, @root_key_id, @encrypted_keyring, @created_at, @wrapped_root_key, @root_key_protector)
                     """;
                 insert.Parameters.AddWithValue("@type", configuration.Type);
                 insert.Parameters.AddWithValue("@shares", configuration.Shares);
@@ -61,6 +64,8 @@ public sealed class SqliteSealRepository : ISealRepository
                 insert.Parameters.AddWithValue("@root_key_id", configuration.RootKeyId);
                 insert.Parameters.Add("@encrypted_keyring", SqliteType.Blob).Value = configuration.EncryptedKeyring;
                 insert.Parameters.AddWithValue("@created_at", Time(configuration.CreatedAt));
+                insert.Parameters.Add("@wrapped_root_key", SqliteType.Blob).Value = (object?)configuration.WrappedRootKey ?? DBNull.Value;
+                insert.Parameters.AddWithValue("@root_key_protector", (object?)configuration.RootKeyProtector ?? DBNull.Value);
                 await insert.ExecuteNonQueryAsync(ct);
             }
             await TokenRows.InsertAsync(connection, transaction, rootToken, ct);

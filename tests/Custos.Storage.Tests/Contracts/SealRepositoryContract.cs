@@ -47,7 +47,28 @@ public abstract class SealRepositoryContract
         Assert.Equal(configuration.RootKeyId, stored.RootKeyId);
         Assert.Equal(configuration.EncryptedKeyring, stored.EncryptedKeyring);
         KeyAssert.SameInstant(configuration.CreatedAt, stored.CreatedAt);
+        Assert.Null(stored.WrappedRootKey);
+        Assert.Null(stored.RootKeyProtector);
         TestTokens.Equal(root, await tokens.FindByHashAsync(root.SecretHash, Ct));
+    }
+
+    [Fact]
+    public async Task An_HSM_seal_keeps_the_wrapped_root_key_and_where_its_wrapping_key_lives()
+    {
+        var (seal, _) = CreateRepositories();
+        var configuration = Configuration() with
+        {
+            Type = "hsm",
+            WrappedRootKey = RandomNumberGenerator.GetBytes(60),
+            RootKeyProtector = "hsm:custos/custos-root-wrap",
+        };
+
+        Assert.True(await seal.InitializeAsync(configuration, RootToken(), Ct));
+
+        var stored = await seal.GetAsync(Ct);
+        Assert.Equal("hsm", stored!.Type);
+        Assert.Equal(configuration.WrappedRootKey, stored.WrappedRootKey);
+        Assert.Equal("hsm:custos/custos-root-wrap", stored.RootKeyProtector);
     }
 
     [Fact]
