@@ -55,7 +55,8 @@ public static class AuditBundle
             {
                 await w.WriteLineAsync(JsonSerializer.Serialize(new EventEntry(leaf.Index, leaf.LeafHash, leaf.Data), AuditWireJson.Default.EventEntry));
                 verifier.Add(leaf);
-                progress?.Report(++events);
+                events++;
+                progress?.Report(events); // not Report(++events): '?.' would skip the increment without a progress
             }
         }
         progress?.Done(events);
