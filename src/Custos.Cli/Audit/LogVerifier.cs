@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Custos.Core.Audit;
 using Custos.Crypto.Transparency;
 
@@ -126,9 +125,11 @@ public sealed class LogVerifier
         if (leaf.Index < i) return Fail($"event {i}: expected, but event {leaf.Index} was served again or out of order", i);
         if (leaf.LeafHash is not { Length: MerkleHash.Size } || !leaf.LeafHash.AsSpan().SequenceEqual(MerkleHash.LeafHash(leaf.Data)))
             return Fail($"event {i}: leaf hash does not match its data", i);
-        if (AuditEvent.FromLeafData(leaf.Data) is null || !TryReadLinks(leaf.Data, out long? index, out byte[]? previous, out bool badPrevious))
-            return Fail($"event {i}: data is not an audit event", i);
-        if (index is not { } j) return Fail($"event {i}: data has no valid index", i);
+        // One parse: the event's own "index" and "previous" are the links (the leaf hash covers the exact bytes).
+        if (AuditEvent.FromLeafData(leaf.Data) is not { } e) return Fail($"event {i}: data is not an audit event", i);
+        if (e.Index is not long j || j < 0) return Fail($"event {i}: data has no valid index", i);
+        byte[]? previous = e.Previous is null ? null : DecodeHash(e.Previous);
+        bool badPrevious = e.Previous is not null && previous is null;
         if (j < i) return Fail($"event {i}: its data says index {j}: {i - j} event(s) inserted at or after event {j}", Math.Max(j, _firstIndex));
         if (j > i) return Fail($"event {i}: its data says index {j}: events missing or reordered from event {i}", i);
         if (badPrevious) return Fail($"event {i}: previous is not a 32-byte base64 hash", i);
@@ -174,27 +175,11 @@ public sealed class LogVerifier
         return null;
     }
 
-    /// <summary>Reads "index" and "previous" from the leaf JSON; false if it is not a JSON object.</summary>
-    private static bool TryReadLinks(byte[] data, out long? index, out byte[]? previous, out bool badPrevious)
+    /// <summary>A base64 32-byte hash, or null.</summary>
+    private static byte[]? DecodeHash(string base64)
     {
-        index = null; previous = null; badPrevious = false;
-        try
-        {
-            using var doc = JsonDocument.Parse(data);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return false;
-            if (doc.RootElement.TryGetProperty("index", out var ix))
-                index = ix.ValueKind == JsonValueKind.Number && ix.TryGetInt64(out long v) && v >= 0 ? v : null;
-            if (doc.RootElement.TryGetProperty("previous", out var pv))
-            {
-                previous = pv.ValueKind == JsonValueKind.String && pv.TryGetBytesFromBase64(out var b) && b.Length == MerkleHash.Size ? b : null;
-                badPrevious = previous is null;
-            }
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
+        var hash = new byte[MerkleHash.Size];
+        return Convert.TryFromBase64String(base64, hash, out int n) && n == MerkleHash.Size ? hash : null;
     }
 
     private LogVerification Fail(string problem, long? firstBad = null, long? checkpoint = null) => new()
