@@ -92,6 +92,8 @@ public static class AuditBundle
         catch (JsonException) { manifest = null; }
         if (manifest is null || manifest.Format != FormatName || manifest.Sha256 is null || manifest.Since < 0)
             return Invalid($"bundle: {ManifestFile} is not a {FormatName} manifest");
+        long bytes = HashedFiles.Select(f => new FileInfo(Path.Combine(dir, f))).Where(f => f.Exists).Sum(f => f.Length);
+        if (bytes >= 100_000_000) progress?.Phase($"checking the SHA-256 of {bytes / 1_000_000:N0} MB of bundle files");
         foreach (var f in HashedFiles)
         {
             string path = Path.Combine(dir, f);

@@ -32,8 +32,19 @@ public sealed class EventProgress : IProgress<long>
     /// <summary>Progress to stderr with the system clock.</summary>
     public static EventProgress ToStderr(string what, long total) => new(what, total, Console.Error, TimeProvider.System);
 
-    /// <summary>Sets the expected number of events when it becomes known.</summary>
-    public void SetTotal(long total) => _total = Math.Max(0, total);
+    /// <summary>Sets the expected number of events when it becomes known; the next line is due a second from now.</summary>
+    public void SetTotal(long total)
+    {
+        _total = Math.Max(0, total);
+        _last = _time.GetTimestamp();
+    }
+
+    /// <summary>Prints one line about a step that shows no count (e.g. hashing large files), so the wait is explained.</summary>
+    public void Phase(string text)
+    {
+        _output.WriteLine($"{_what}: {text}");
+        _last = _time.GetTimestamp();
+    }
 
     /// <summary>Notes that <paramref name="value"/> events are done; prints a line when one is due.</summary>
     public void Report(long value)
