@@ -14,7 +14,8 @@ namespace Custos.Cli.Audit;
 /// from there, a larger one that events are missing or reordered from i);</item>
 /// <item>its "previous" is the leaf hash of i-1 (absent for i = 0) — a break implicates i-1 or i.</item>
 /// </list>
-/// <para>Per checkpoint of size S, checked when S leaves have been read (so in log order with the leaves):
+/// <para>Per checkpoint of size S, checked when leaf S arrives or the leaves end (so in log order with the leaves;
+/// a failure of leaf S that names an earlier event is reported first, being more precise):
 /// it parses, has the log's origin, is signed by the log key, its root equals the root of leaves 0..S-1
 /// (recomputed with <see cref="CompactRange"/>), and is consistent with the previous checkpoint when a
 /// consistency proof is supplied. A checkpoint beyond the last leaf means the log was truncated.</para>
@@ -81,9 +82,12 @@ public sealed class LogVerifier
     {
         ArgumentNullException.ThrowIfNull(leaf);
         if (_failure is not null) return false;
-        CheckDueCheckpoints();
-        if (_failure is not null) return false;
-        _failure = CheckLeaf(Position, leaf);
+        // The leaf's own checks first: when its links name an event that a due checkpoint covers (the last event
+        // before a checkpoint was changed or one was inserted there), that names it exactly, while the checkpoint's
+        // root mismatch could only name the range since the previous checkpoint.
+        var leafFailure = CheckLeaf(Position, leaf);
+        if (leafFailure is not { FirstBadIndex: { } named } || named >= Position) CheckDueCheckpoints();
+        _failure ??= leafFailure;
         if (_failure is not null) return false;
         if (_firstIndex == 0) _range.Append(leaf.LeafHash);
         _previousHash = leaf.LeafHash;
