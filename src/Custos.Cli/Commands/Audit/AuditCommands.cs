@@ -137,6 +137,8 @@ public static class AuditCommands
         if (!r.Ok) throw new CliException($"audit log INVALID: {r.Describe()}");
         string root = r.LatestRoot is null ? "(none)" : Convert.ToBase64String(r.LatestRoot);
         Console.WriteLine($"audit log verified{where}: {r.Events} events, {r.Checkpoints} checkpoints, latest size {r.LatestSize} root {root}");
+        if (r.RootsChecked && r.Events > r.LatestSize)
+            Console.WriteLine($"events {r.LatestSize}..{r.Events - 1} are newer than the latest signed checkpoint: only their hash chain was checked (a later checkpoint or a witness covers them)");
         if (!r.RootsChecked)
             Console.WriteLine("partial bundle (--since > 0): hash chain, leaf hashes and checkpoint signatures verified; checkpoint roots NOT recomputed (export with --since 0 for full verification)");
     }
