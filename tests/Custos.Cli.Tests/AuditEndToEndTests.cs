@@ -1,12 +1,11 @@
 using Custos.Cli.Tests.Infrastructure;
-using Microsoft.Data.Sqlite;
 
 namespace Custos.Cli.Tests;
 
 /// <summary>
 /// The audit ledger end to end, with real processes: a dev server with the audit log on, `custos audit
 /// verify` live, export and offline `verify --bundle`, a witness that cosigns, and edits made to the
-/// database behind Custos' back that `audit verify` detects and names.
+/// database and to exported bundles behind Custos' back that `audit verify` (live and --bundle) detects and names.
 /// </summary>
 public sealed class AuditEndToEndTests : IAsyncLifetime
 {
@@ -14,13 +13,15 @@ public sealed class AuditEndToEndTests : IAsyncLifetime
     private CustosProcess _server = null!;
     private CliRunner _cli = null!;
 
+    private readonly int _port = Repo.FreePort();
+
+    private string DevDir => _dir.File(".custos-dev");
     private string Db => _dir.File(".custos-dev/custos.db");
 
     public async ValueTask InitializeAsync()
     {
-        var devDir = _dir.File(".custos-dev");
-        _server = await CustosProcess.StartDevAsync(devDir, Repo.FreePort(), "--audit-log");
-        var token = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(devDir, "dev-unseal.json"))).RootElement.GetProperty("rootToken").GetString()!;
+        _server = await CustosProcess.StartDevAsync(DevDir, _port, "--audit-log");
+        var token = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(DevDir, "dev-unseal.json"))).RootElement.GetProperty("rootToken").GetString()!;
         _cli = new CliRunner(_server.Address, _server.CaCert, token, _dir.Path);
         (await _cli.RunInProcessAsync("keys", "create", "--alias", "audited")).Ok();
         for (int i = 0; i < 3; i++) (await _cli.RunInProcessAsync("keys", "rotate", "alias/audited")).Ok();
@@ -32,14 +33,6 @@ public sealed class AuditEndToEndTests : IAsyncLifetime
         _server.Dispose();
         _dir.Dispose();
         return ValueTask.CompletedTask;
-    }
-
-    private void Sql(string sql)
-    {
-        using var c = new SqliteConnection($"Data Source={Db};Pooling=False");
-        c.Open();
-        using var cmd = new SqliteCommand(sql, c);
-        cmd.ExecuteNonQuery();
     }
 
     [Fact]
@@ -64,19 +57,50 @@ public sealed class AuditEndToEndTests : IAsyncLifetime
         Assert.True(again.ExitCode == 0, again.Stderr + again.Stdout);
     }
 
+    /// <summary>
+    /// Each tampering in the list, made twice: to the database behind the server's back (then `audit verify`
+    /// live and a new `audit export` must refuse), and to a bundle exported before it (then `audit verify --bundle`
+    /// must refuse) — each time naming the same first bad event (or the re-signed checkpoint). Edits that move the end
+    /// of the log or that the server must sign over are made with the server stopped, then it is started again on them.
+    /// </summary>
     [Theory]
-    [InlineData("changed", "UPDATE audit_events SET event = CAST(replace(CAST(event AS TEXT), 'key.rotate', 'key.enable') AS BLOB) WHERE idx = 3", "3")]
-    [InlineData("deleted", "DELETE FROM audit_events WHERE idx = 3", "3")]
-    [InlineData("truncated", "DELETE FROM audit_events WHERE idx >= 3", "3")]
-    [InlineData("swapped", "UPDATE audit_events SET idx = -1 WHERE idx = 3; UPDATE audit_events SET idx = 3 WHERE idx = 4; UPDATE audit_events SET idx = 4 WHERE idx = -1", "3")]
-    [InlineData("re-signed", "UPDATE audit_checkpoints SET note = replace(note, '— custos/', '— other/')", "not signed by the log key")]
-    public async Task Edits_behind_Custos_back_are_detected_and_the_first_bad_index_named(string what, string sql, string named)
+    [InlineData("changed", false, "event 3: leaf hash does not match its data")]
+    [InlineData("deleted", false, "event 3: missing")]
+    [InlineData("swapped", false, "event 3: its data says index 4: events missing or reordered from event 3")]
+    [InlineData("inserted", true, "event 4: its data says index 3: 1 event(s) inserted at or after event 3")]
+    [InlineData("truncated", false, "")] // live: "event 3: missing" (the server kept appending); bundle: "events end at 3"
+    [InlineData("re-signed", false, "not signed by the log key")]
+    [InlineData("forked", true, "event 4: hash chain broken (previous does not match event 3; event 3 or 4 was altered)")]
+    public async Task Each_tampering_is_detected_live_and_in_an_exported_bundle_naming_the_first_bad_event(string what, bool serverStopped, string problem)
     {
         (await _cli.RunInProcessAsync("audit", "verify")).Ok(); // a checkpoint covering every event so far
-        Sql(sql);
-        var r = await _cli.RunInProcessAsync("audit", "verify");
-        Assert.True(r.ExitCode == 1, $"{what}: exit {r.ExitCode} {r.Stdout}");
-        Assert.Contains("INVALID", r.Stderr, StringComparison.Ordinal);
-        Assert.Contains(named, r.Stderr, StringComparison.Ordinal);
+        var bundle = _dir.File("bundle");
+        (await _cli.RunInProcessAsync("audit", "export", "--out", bundle)).Ok();
+
+        if (serverStopped) _server.Dispose();
+        var stored = RawAuditLog.FromDatabase(Db);
+        string namedLive = AuditTampering.Apply(what, stored);
+        stored.SaveToDatabase(Db);
+        if (serverStopped) _server = await CustosProcess.StartDevAsync(DevDir, _port, "--audit-log");
+
+        var live = await _cli.RunInProcessAsync("audit", "verify");
+        AssertRefused(live, $"{what}, live", problem, namedLive);
+        var evidence = await _cli.RunInProcessAsync("audit", "export", "--out", _dir.File("evidence"));
+        AssertRefused(evidence, $"{what}, export after the edit", problem, namedLive);
+
+        var exported = RawAuditLog.FromBundle(bundle);
+        string namedBundle = AuditTampering.Apply(what, exported);
+        exported.SaveToBundle(bundle);
+        var offline = await new CliRunner("https://127.0.0.1:9", _server.CaCert, "", _dir.Path).RunInProcessAsync("audit", "verify", "--bundle", bundle);
+        AssertRefused(offline, $"{what}, bundle", problem, namedBundle);
+    }
+
+    private static void AssertRefused(CliResult r, string what, string problem, string named)
+    {
+        Assert.True(r.ExitCode == 1, $"{what}: exit {r.ExitCode}\nstdout: {r.Stdout}\nstderr: {r.Stderr}");
+        Assert.True(r.Stderr.Contains("audit log INVALID: ", StringComparison.Ordinal)
+            && r.Stderr.Contains(problem, StringComparison.Ordinal)
+            && r.Stderr.Contains(named, StringComparison.Ordinal),
+            $"{what}: expected '{problem}' naming '{named}', got: {r.Stderr}");
     }
 }

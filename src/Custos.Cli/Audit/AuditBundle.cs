@@ -36,7 +36,8 @@ public static class AuditBundle
     /// events while writing them; returns that verification (the bundle is written either way, as evidence).
     /// </summary>
     public static async Task<LogVerification> WriteAsync(string dir, string origin, string verifierKey, long since,
-        IReadOnlyList<string> checkpointNotes, IAsyncEnumerable<AuditLeaf> leaves, TimeProvider time, CancellationToken ct)
+        IReadOnlyList<string> checkpointNotes, IAsyncEnumerable<AuditLeaf> leaves, TimeProvider time, CancellationToken ct,
+        EventProgress? progress = null)
     {
         ArgumentNullException.ThrowIfNull(checkpointNotes);
         ArgumentNullException.ThrowIfNull(leaves);
@@ -55,8 +56,10 @@ public static class AuditBundle
                 await w.WriteLineAsync(JsonSerializer.Serialize(new EventEntry(leaf.Index, leaf.LeafHash, leaf.Data), AuditWireJson.Default.EventEntry));
                 verifier.Add(leaf);
                 events++;
+                progress?.Report(events); // not Report(++events): '?.' would skip the increment without a progress
             }
         }
+        progress?.Done(events);
         await using (var w = new StreamWriter(Path.Combine(dir, CheckpointsFile), false, new UTF8Encoding(false)) { NewLine = "\n" })
         {
             foreach (var note in checkpointNotes)
@@ -76,8 +79,11 @@ public static class AuditBundle
         return verifier.Complete();
     }
 
-    /// <summary>Verifies a bundle offline: the manifest hashes, then the log (see <see cref="LogVerifier"/>).</summary>
-    public static async Task<LogVerification> VerifyAsync(string dir, CancellationToken ct)
+    /// <summary>
+    /// Verifies a bundle offline: the manifest hashes, then the log (see <see cref="LogVerifier"/>); reports the
+    /// events read to <paramref name="progress"/>, whose total is set from the manifest.
+    /// </summary>
+    public static async Task<LogVerification> VerifyAsync(string dir, CancellationToken ct, EventProgress? progress = null)
     {
         string manifestPath = Path.Combine(dir, ManifestFile);
         if (!File.Exists(manifestPath)) return Invalid($"bundle: {ManifestFile} not found in '{dir}'");
@@ -86,6 +92,8 @@ public static class AuditBundle
         catch (JsonException) { manifest = null; }
         if (manifest is null || manifest.Format != FormatName || manifest.Sha256 is null || manifest.Since < 0)
             return Invalid($"bundle: {ManifestFile} is not a {FormatName} manifest");
+        long bytes = HashedFiles.Select(f => new FileInfo(Path.Combine(dir, f))).Where(f => f.Exists).Sum(f => f.Length);
+        if (bytes >= 100_000_000) progress?.Phase($"checking the SHA-256 of {bytes / 1_000_000:N0} MB of bundle files");
         foreach (var f in HashedFiles)
         {
             string path = Path.Combine(dir, f);
@@ -109,6 +117,7 @@ public static class AuditBundle
         var verifier = new LogVerifier(vkey, notes, manifest.Since);
         long events = 0;
         line = 0;
+        progress?.SetTotal(manifest.Events);
         using (var reader = new StreamReader(Path.Combine(dir, EventsFile), Encoding.UTF8))
         {
             while (await reader.ReadLineAsync(ct) is { } text)
@@ -118,8 +127,10 @@ public static class AuditBundle
                 if (entry?.Data is null || entry.LeafHash is null) return Invalid($"bundle: {EventsFile} line {line} is not an event entry");
                 events++;
                 if (!verifier.Add(new AuditLeaf(entry.Index, entry.Data, entry.LeafHash))) break;
+                progress?.Report(events);
             }
         }
+        progress?.Done(events);
         var result = verifier.Complete();
         if (result.Ok && events != manifest.Events) return Invalid($"bundle: {EventsFile} has {events} events, the manifest says {manifest.Events}");
         return result;

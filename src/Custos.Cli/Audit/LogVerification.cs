@@ -26,4 +26,17 @@ public sealed record LogVerification
     public long? FirstBadIndex { get; init; }
     /// <summary>The tree size of the checkpoint the problem concerns, if any.</summary>
     public long? CheckpointSize { get; init; }
+
+    /// <summary>
+    /// The problem and what it names, one line for the operator:
+    /// <c>PROBLEM [first bad event: I] [checkpoint: S]</c> (each bracket only when known); "ok" when valid.
+    /// </summary>
+    public string Describe()
+    {
+        if (Ok) return "ok";
+        string s = Problem ?? "invalid";
+        if (FirstBadIndex is { } i) s += $" [first bad event: {i}]";
+        if (CheckpointSize is { } c) s += $" [checkpoint: {c}]";
+        return s;
+    }
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Custos.Core.Audit;
 using Custos.Crypto.Transparency;
 
@@ -15,7 +14,8 @@ namespace Custos.Cli.Audit;
 /// from there, a larger one that events are missing or reordered from i);</item>
 /// <item>its "previous" is the leaf hash of i-1 (absent for i = 0) — a break implicates i-1 or i.</item>
 /// </list>
-/// <para>Per checkpoint of size S, checked when S leaves have been read (so in log order with the leaves):
+/// <para>Per checkpoint of size S, checked when leaf S arrives or the leaves end (so in log order with the leaves;
+/// a failure of leaf S that names an earlier event is reported first, being more precise):
 /// it parses, has the log's origin, is signed by the log key, its root equals the root of leaves 0..S-1
 /// (recomputed with <see cref="CompactRange"/>), and is consistent with the previous checkpoint when a
 /// consistency proof is supplied. A checkpoint beyond the last leaf means the log was truncated.</para>
@@ -82,9 +82,12 @@ public sealed class LogVerifier
     {
         ArgumentNullException.ThrowIfNull(leaf);
         if (_failure is not null) return false;
-        CheckDueCheckpoints();
-        if (_failure is not null) return false;
-        _failure = CheckLeaf(Position, leaf);
+        // The leaf's own checks first: when its links name an event that a due checkpoint covers (the last event
+        // before a checkpoint was changed or one was inserted there), that names it exactly, while the checkpoint's
+        // root mismatch could only name the range since the previous checkpoint.
+        var leafFailure = CheckLeaf(Position, leaf);
+        if (leafFailure is not { FirstBadIndex: { } named } || named >= Position) CheckDueCheckpoints();
+        _failure ??= leafFailure;
         if (_failure is not null) return false;
         if (_firstIndex == 0) _range.Append(leaf.LeafHash);
         _previousHash = leaf.LeafHash;
@@ -126,9 +129,11 @@ public sealed class LogVerifier
         if (leaf.Index < i) return Fail($"event {i}: expected, but event {leaf.Index} was served again or out of order", i);
         if (leaf.LeafHash is not { Length: MerkleHash.Size } || !leaf.LeafHash.AsSpan().SequenceEqual(MerkleHash.LeafHash(leaf.Data)))
             return Fail($"event {i}: leaf hash does not match its data", i);
-        if (AuditEvent.FromLeafData(leaf.Data) is null || !TryReadLinks(leaf.Data, out long? index, out byte[]? previous, out bool badPrevious))
-            return Fail($"event {i}: data is not an audit event", i);
-        if (index is not { } j) return Fail($"event {i}: data has no valid index", i);
+        // One parse: the event's own "index" and "previous" are the links (the leaf hash covers the exact bytes).
+        if (AuditEvent.FromLeafData(leaf.Data) is not { } e) return Fail($"event {i}: data is not an audit event", i);
+        if (e.Index is not long j || j < 0) return Fail($"event {i}: data has no valid index", i);
+        byte[]? previous = e.Previous is null ? null : DecodeHash(e.Previous);
+        bool badPrevious = e.Previous is not null && previous is null;
         if (j < i) return Fail($"event {i}: its data says index {j}: {i - j} event(s) inserted at or after event {j}", Math.Max(j, _firstIndex));
         if (j > i) return Fail($"event {i}: its data says index {j}: events missing or reordered from event {i}", i);
         if (badPrevious) return Fail($"event {i}: previous is not a 32-byte base64 hash", i);
@@ -174,27 +179,11 @@ public sealed class LogVerifier
         return null;
     }
 
-    /// <summary>Reads "index" and "previous" from the leaf JSON; false if it is not a JSON object.</summary>
-    private static bool TryReadLinks(byte[] data, out long? index, out byte[]? previous, out bool badPrevious)
+    /// <summary>A base64 32-byte hash, or null.</summary>
+    private static byte[]? DecodeHash(string base64)
     {
-        index = null; previous = null; badPrevious = false;
-        try
-        {
-            using var doc = JsonDocument.Parse(data);
-            if (doc.RootElement.ValueKind != JsonValueKind.Object) return false;
-            if (doc.RootElement.TryGetProperty("index", out var ix))
-                index = ix.ValueKind == JsonValueKind.Number && ix.TryGetInt64(out long v) && v >= 0 ? v : null;
-            if (doc.RootElement.TryGetProperty("previous", out var pv))
-            {
-                previous = pv.ValueKind == JsonValueKind.String && pv.TryGetBytesFromBase64(out var b) && b.Length == MerkleHash.Size ? b : null;
-                badPrevious = previous is null;
-            }
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
+        var hash = new byte[MerkleHash.Size];
+        return Convert.TryFromBase64String(base64, hash, out int n) && n == MerkleHash.Size ? hash : null;
     }
 
     private LogVerification Fail(string problem, long? firstBad = null, long? checkpoint = null) => new()

@@ -28,20 +28,22 @@ public static class WitnessRound
             return new(WitnessVerdict.BadSignature, $"checkpoint {cp!.Size} is not signed by the pinned log key", cp, signed);
 
         byte[] root = cp!.RootHash;
+        string served = $"checkpoint {cp.Size} (root {Convert.ToBase64String(root)})";
+        string cosigned = last is null ? "" : $"checkpoint {last.TreeSize} (root {Convert.ToBase64String(last.RootHash)})";
         if (last is null)
             return new(WitnessVerdict.Cosign, $"first contact: checkpoint {cp.Size}", cp, signed);
         if (cp.Size < last.TreeSize)
-            return new(WitnessVerdict.Rollback, $"ROLLBACK: the log serves checkpoint {cp.Size} after checkpoint {last.TreeSize} was cosigned", cp, signed);
+            return new(WitnessVerdict.Rollback, $"ROLLBACK: the log serves {served} after {cosigned} was cosigned", cp, signed);
         if (cp.Size == last.TreeSize)
         {
             return root.AsSpan().SequenceEqual(last.RootHash)
                 ? new(WitnessVerdict.UpToDate, $"checkpoint {cp.Size} already cosigned", cp, signed)
-                : new(WitnessVerdict.Fork, $"FORK: checkpoint {cp.Size} has root {Convert.ToBase64String(root)} but root {Convert.ToBase64String(last.RootHash)} was cosigned at the same size", cp, signed);
+                : new(WitnessVerdict.Fork, $"FORK: the log serves {served} but {cosigned} was cosigned: two histories of the same size", cp, signed);
         }
         if (last.TreeSize > 0 && consistencyProof is null)
             return new(WitnessVerdict.NeedConsistencyProof, $"need a consistency proof from {last.TreeSize} to {cp.Size}", cp, signed, last.TreeSize);
         if (!MerkleTree.VerifyConsistency(last.TreeSize, cp.Size, last.RootHash, root, consistencyProof ?? []))
-            return new(WitnessVerdict.Inconsistent, $"INCONSISTENT: checkpoint {cp.Size} does not extend the cosigned checkpoint {last.TreeSize} (the consistency proof fails)", cp, signed, last.TreeSize);
+            return new(WitnessVerdict.Inconsistent, $"INCONSISTENT: {served} does not extend the cosigned {cosigned}: the consistency proof fails (a forked history)", cp, signed, last.TreeSize);
         return new(WitnessVerdict.Cosign, $"checkpoint {cp.Size} extends checkpoint {last.TreeSize}", cp, signed);
     }
 }

@@ -116,6 +116,31 @@ public sealed class LogVerifierTests
         Assert.StartsWith("event 18: its data says index 17: 1 event(s) inserted at or after event 17", r.Problem, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Checkpoints fall at any size (the server signs every 10 s), so an edit of the last event a checkpoint covers
+    /// must be named as precisely as any other: the next event's links name it, not just the checkpoint's range.
+    /// </summary>
+    [Theory]
+    [InlineData("inserted", "event 40: its data says index 39: 1 event(s) inserted at or after event 39")]
+    [InlineData("rewritten", "event 40: hash chain broken (previous does not match event 39; event 39 or 40 was altered)")]
+    [InlineData("swapped", "event 38: its data says index 39: events missing or reordered from event 38")]
+    public void An_edit_of_the_last_event_a_checkpoint_covers_is_named_exactly(string what, string problem)
+    {
+        using var log = new SyntheticLog(60);
+        var leaves = log.Leaves.ToList();
+        switch (what)
+        {
+            case "inserted": leaves.Insert(39, SyntheticLog.Leaf(39, leaves[38].LeafHash, SyntheticLog.Event(999, "key.export"))); leaves = SyntheticLog.Renumber(leaves); break;
+            case "rewritten": leaves[39] = SyntheticLog.Leaf(39, leaves[38].LeafHash, SyntheticLog.Event(39, "key.destroy")); break;
+            case "swapped": (leaves[38], leaves[39]) = (leaves[39], leaves[38]); leaves = SyntheticLog.Renumber(leaves); break;
+        }
+
+        var r = LogVerifier.Verify(log.VerifierKey, log.Notes(Sizes), leaves);
+
+        Assert.Equal(problem, r.Problem);
+        Assert.Equal(what == "swapped" ? 38 : 39, r.FirstBadIndex);
+    }
+
     [Fact]
     public void A_truncated_log_is_detected_by_a_later_checkpoint()
     {

@@ -71,7 +71,8 @@ public sealed class WitnessRoundTests
 
         Assert.Equal(WitnessVerdict.Fork, d.Verdict);
         Assert.True(d.IsAlarm);
-        Assert.StartsWith("FORK: checkpoint 20", d.Message, StringComparison.Ordinal);
+        Assert.StartsWith("FORK: the log serves checkpoint 20 (root ", d.Message, StringComparison.Ordinal);
+        Assert.Contains($"but checkpoint 20 (root {Convert.ToBase64String(SyntheticLog.Root(log.Leaves, 20))}) was cosigned", d.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,12 +14,9 @@ public sealed class CliRunner(string address, string caCert, string token, strin
     /// <summary>Runs `custos ARGS` as a child process with CUSTOS_* in its environment, sampling its memory.</summary>
     public async Task<CliResult> RunAsync(params string[] args)
     {
-        var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workDir, UseShellExecute = false };
-        psi.ArgumentList.Add(Repo.CliDll);
-        foreach (var a in args) psi.ArgumentList.Add(a);
-        psi.Environment["CUSTOS_ADDR"] = address;
-        psi.Environment["CUSTOS_TOKEN"] = Token;
-        psi.Environment["CUSTOS_CACERT"] = caCert;
+        var psi = StartInfo(args);
+        psi.RedirectStandardOutput = true;
+        psi.RedirectStandardError = true;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -31,6 +28,20 @@ public sealed class CliRunner(string address, string caCert, string token, strin
         }
         await p.WaitForExitAsync();
         return new CliResult(p.ExitCode, await stdout, await stderr, peak);
+    }
+
+    /// <summary>Starts `custos ARGS` as a long-running child process (e.g. `audit witness`) with CUSTOS_* in its environment.</summary>
+    public RunningCli Start(params string[] args) => new(StartInfo(args));
+
+    private ProcessStartInfo StartInfo(string[] args)
+    {
+        var psi = new ProcessStartInfo("dotnet") { WorkingDirectory = workDir, UseShellExecute = false };
+        psi.ArgumentList.Add(Repo.CliDll);
+        foreach (var a in args) psi.ArgumentList.Add(a);
+        psi.Environment["CUSTOS_ADDR"] = address;
+        psi.Environment["CUSTOS_TOKEN"] = Token;
+        psi.Environment["CUSTOS_CACERT"] = caCert;
+        return psi;
     }
 
     private static readonly SemaphoreSlim ConsoleLock = new(1, 1);

@@ -29,7 +29,7 @@ public static class AuditCommands
             {
                 if (expectedKey is not null && !string.Equals(expectedKey, (await File.ReadAllTextAsync(Path.Combine(dir, AuditBundle.KeyFile), ct)).Trim(), StringComparison.Ordinal))
                     throw new CliException("audit log INVALID: the bundle's log.vkey is not the key given with --log-key");
-                var r = await AuditBundle.VerifyAsync(dir, ct);
+                var r = await AuditBundle.VerifyAsync(dir, ct, EventProgress.ToStderr("audit verify", 0));
                 Report(r, $" (bundle {dir})");
                 return 0;
             }
@@ -54,9 +54,10 @@ public static class AuditCommands
             using var log = new AuditLogClient(Connection.Resolve(p.GetValue(Globals.Addr), p.GetValue(Globals.Token), p.GetValue(Globals.CaCert)));
             var head = await log.GetCheckpointAsync(ct);
             var notes = await WithHeadAsync(log, head, ct);
-            var r = await AuditBundle.WriteAsync(dir, head.Origin, head.VerifierKey.Trim(), from, notes, log.GetEventsAsync(from - 1, ct), TimeProvider.System, ct);
+            var r = await AuditBundle.WriteAsync(dir, head.Origin, head.VerifierKey.Trim(), from, notes, log.GetEventsAsync(from - 1, ct), TimeProvider.System, ct,
+                EventProgress.ToStderr("audit export", head.TreeSize - from));
             Console.WriteLine($"Exported {r.Events} events and {notes.Count} checkpoints from event {from} to {dir} (files read-only).");
-            if (!r.Ok) throw new CliException($"audit log INVALID: {r.Problem} (the bundle was written as evidence)");
+            if (!r.Ok) throw new CliException($"audit log INVALID: {r.Describe()} (the bundle was written as evidence)");
             return 0;
         });
         return export;
@@ -109,8 +110,14 @@ public static class AuditCommands
         // Checkpoints first: every event they cover already exists when the events are paged afterwards.
         var notes = await WithHeadAsync(log, head, ct);
         var verifier = new LogVerifier(vkey, notes);
+        var progress = EventProgress.ToStderr("audit verify", head.TreeSize);
+        long events = 0;
         await foreach (var leaf in log.GetEventsAsync(-1, ct))
+        {
             if (!verifier.Add(leaf)) break;
+            progress.Report(++events);
+        }
+        progress.Done(events);
         return verifier.Complete();
     }
 
@@ -127,9 +134,11 @@ public static class AuditCommands
 
     private static void Report(LogVerification r, string where)
     {
-        if (!r.Ok) throw new CliException($"audit log INVALID: {r.Problem}");
+        if (!r.Ok) throw new CliException($"audit log INVALID: {r.Describe()}");
         string root = r.LatestRoot is null ? "(none)" : Convert.ToBase64String(r.LatestRoot);
         Console.WriteLine($"audit log verified{where}: {r.Events} events, {r.Checkpoints} checkpoints, latest size {r.LatestSize} root {root}");
+        if (r.RootsChecked && r.Events > r.LatestSize)
+            Console.WriteLine($"events {r.LatestSize}..{r.Events - 1} are newer than the latest signed checkpoint: only their hash chain was checked (a later checkpoint or a witness covers them)");
         if (!r.RootsChecked)
             Console.WriteLine("partial bundle (--since > 0): hash chain, leaf hashes and checkpoint signatures verified; checkpoint roots NOT recomputed (export with --since 0 for full verification)");
     }

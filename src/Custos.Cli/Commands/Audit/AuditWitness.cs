@@ -93,7 +93,9 @@ internal sealed class AuditWitness
             e.WriteLine($"## AUDIT LOG ALARM: {decision.Verdict}");
             e.WriteLine($"## {decision.Message}");
             e.WriteLine($"## evidence: {evidence}");
-            e.WriteLine("## This checkpoint was NOT cosigned. Keep the evidence file and report it.");
+            e.WriteLine(decision.Checkpoint is { } refused
+                ? $"## REFUSED: checkpoint {refused.Size} was NOT cosigned. Keep the evidence file and report it."
+                : "## REFUSED: nothing was cosigned. Keep the evidence file and report it.");
             e.WriteLine("################################################################");
             return AlarmExitCode;
         }
