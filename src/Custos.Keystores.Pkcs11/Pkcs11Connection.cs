@@ -49,6 +49,29 @@ internal sealed class Pkcs11Connection
     /// <summary>Labelled objects (root key, signing key) by class and label.</summary>
     public ConcurrentDictionary<(CKO Class, string Label), IObjectHandle> LabelHandles { get; } = new();
 
+    /// <summary>
+    /// <c>C_GetTokenInfo</c>, read again a few times when it fails with <c>CKR_GENERAL_ERROR</c> or returns an
+    /// initialised token without a label: SoftHSM's file store answers so while another process (pkcs11-tool,
+    /// softhsm2-util) holds the token's files. Encrypt, decrypt and object lookups are not affected.
+    /// </summary>
+    public static ITokenInfo ReadTokenInfo(ISlot slot)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var info = slot.GetTokenInfo();
+                if (!(info.TokenFlags.TokenInitialized && info.Label.Length == 0) || attempt == TokenInfoAttempts) return info;
+            }
+            catch (Pkcs11Exception e) when (e.RV == CKR.CKR_GENERAL_ERROR && attempt < TokenInfoAttempts)
+            {
+            }
+            Thread.Sleep(attempt * 5);
+        }
+    }
+
+    private const int TokenInfoAttempts = 5;
+
     /// <summary>An idle session, or a new one (it shares the application's login on the token).</summary>
     public ISession Rent() => _idle.TryPop(out var session) ? session : Slot.OpenSession(SessionType.ReadWrite);
 

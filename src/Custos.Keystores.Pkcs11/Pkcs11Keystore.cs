@@ -102,7 +102,7 @@ public sealed class Pkcs11Keystore : IKeystore, IDisposable
         using var mechanism = Pkcs11Session.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN);
         try
         {
-            return s.Raw.GenerateKey(mechanism, template);
+            lock (s.ObjectWrites) return s.Raw.GenerateKey(mechanism, template);
         }
         catch (Pkcs11Exception e) when (hardened && e.RV is CKR.CKR_ATTRIBUTE_TYPE_INVALID or CKR.CKR_ATTRIBUTE_VALUE_INVALID or CKR.CKR_TEMPLATE_INCONSISTENT)
         {
@@ -145,7 +145,7 @@ public sealed class Pkcs11Keystore : IKeystore, IDisposable
             if (key is null) return false; // already gone: destruction is idempotent
             try
             {
-                s.Raw.DestroyObject(key);
+                lock (s.ObjectWrites) s.Raw.DestroyObject(key);
             }
             catch (Pkcs11Exception e) when (e.RV is CKR.CKR_OBJECT_HANDLE_INVALID)
             {
@@ -173,7 +173,7 @@ public sealed class Pkcs11Keystore : IKeystore, IDisposable
             var key = KeyOf(s, a.Id, a.KeyId);
             var flags = s.ReadBooleans(key, CKA.CKA_LOCAL, CKA.CKA_ALWAYS_SENSITIVE, CKA.CKA_NEVER_EXTRACTABLE,
                 CKA.CKA_EXTRACTABLE, CKA.CKA_SENSITIVE, CKA.CKA_MODIFIABLE);
-            var token = s.Connection.Slot.GetTokenInfo();
+            var token = Pkcs11Connection.ReadTokenInfo(s.Connection.Slot);
             var module = s.Connection.Library.GetInfo();
             var evidence = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var (type, value) in flags)

@@ -17,7 +17,7 @@ internal sealed class Pkcs11Module
 {
     private static readonly Lock TableLock = new();
     private static readonly Dictionary<string, Pkcs11Module> Loaded = new(StringComparer.Ordinal);
-    private static int _resolverRegistered;
+    private static bool _resolverRegistered;
 
     private readonly Lock _lock = new();
     private int _users;
@@ -40,9 +40,9 @@ internal sealed class Pkcs11Module
     /// <summary>Loads and initialises the module at <paramref name="path"/>, or shares the process's handle to it.</summary>
     public static Pkcs11Module Acquire(string path)
     {
-        RegisterLibdlResolver();
         lock (TableLock)
         {
+            RegisterLibdlResolver();
             if (!Loaded.TryGetValue(path, out var module))
             {
                 module = new Pkcs11Module(path, Load(path));
@@ -95,14 +95,16 @@ internal sealed class Pkcs11Module
         }
         catch (Exception e) when (e is UnmanagedException or DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {
-            throw Error.Unavailable($"the PKCS#11 module library '{path}' could not be loaded ({e.Message.TrimEnd('.')})", e);
+            throw Error.Unavailable($"the PKCS#11 module library '{path}' could not be loaded ({FirstLine(e.Message)})", e);
         }
     }
 
-    // Pkcs11Interop dlopens through "libdl", which glibc 2.34+ only ships as libdl.so.2.
+    // Pkcs11Interop dlopens through "libdl", which glibc 2.34+ only ships as libdl.so.2. Called under TableLock,
+    // so no module loads before the resolver is in place.
     private static void RegisterLibdlResolver()
     {
-        if (Interlocked.Exchange(ref _resolverRegistered, 1) == 1) return;
+        if (_resolverRegistered) return;
+        _resolverRegistered = true;
         try
         {
             NativeLibrary.SetDllImportResolver(typeof(Pkcs11InteropFactories).Assembly, ResolveLibdl);
@@ -111,6 +113,12 @@ internal sealed class Pkcs11Module
         {
             // The host registered its own resolver for Pkcs11Interop first; it is in charge of libdl then.
         }
+    }
+
+    private static string FirstLine(string message)
+    {
+        int end = message.IndexOfAny(['\r', '\n']);
+        return (end < 0 ? message : message[..end]).Trim().TrimEnd('.', ':');
     }
 
     private static IntPtr ResolveLibdl(string name, Assembly assembly, DllImportSearchPath? searchPath) =>

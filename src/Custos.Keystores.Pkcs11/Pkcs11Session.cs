@@ -13,13 +13,16 @@ namespace Custos.Keystores.Pkcs11;
 /// A <see cref="Pkcs11Exception"/> thrown from here is handled by <see cref="Pkcs11Token"/> (recovery or
 /// translation); nothing here catches the codes that mean the session or login is gone.
 /// </summary>
-internal sealed class Pkcs11Session(Pkcs11Connection connection, ISession session, string tokenLabel)
+internal sealed class Pkcs11Session(Pkcs11Connection connection, ISession session, string tokenLabel, Lock objectWrites)
 {
     /// <summary>Bytes of the GCM IV.</summary>
     public const int IvLength = 12;
 
     /// <summary>Bytes of the GCM tag.</summary>
     public const int TagLength = 16;
+
+    /// <summary>Held while creating or destroying token objects (see <see cref="Pkcs11Token"/>).</summary>
+    public Lock ObjectWrites => objectWrites;
 
     /// <summary>The label of the token the session is on.</summary>
     public string TokenLabel => tokenLabel;

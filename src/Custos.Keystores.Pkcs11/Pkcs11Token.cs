@@ -45,7 +45,7 @@ public sealed partial class Pkcs11Token : IDisposable
         _connection = Connect(module.Library, generation: 1);
         try
         {
-            var info = _connection.Slot.GetTokenInfo();
+            var info = Pkcs11Connection.ReadTokenInfo(_connection.Slot);
             Label = info.Label;
             Name = options.Name ?? "hsm:" + Label;
             SessionPoolSize = options.SessionPoolSize ?? DefaultPoolSize(info.MaxSessionCount, info.MaxRwSessionCount);
@@ -112,8 +112,14 @@ public sealed partial class Pkcs11Token : IDisposable
     /// <summary>HSM operations that may run at once.</summary>
     public int MaxInFlight { get; }
 
-    /// <summary>Held while finding or creating a labelled object, so one process never creates it twice.</summary>
-    internal Lock ObjectCreation { get; } = new();
+    /// <summary>
+    /// Held (inside an operation's turn) while objects are created or destroyed on the token. SoftHSM 2.6's file
+    /// store races when one process creates or deletes objects from several threads at once (C_GenerateKey then
+    /// fails with CKR_GENERAL_ERROR or CKR_FUNCTION_FAILED, SoftHSMv2 issue #573); key management is rare, so
+    /// serialising it costs the data plane nothing. Finding and then creating a labelled object under it also
+    /// keeps one process from creating the object twice.
+    /// </summary>
+    private readonly Lock _objectWrites = new();
 
     /// <summary>The meter of this token's instruments (named <c>Custos.Hsm</c>).</summary>
     internal Meter Meter => _metrics.Meter;
@@ -167,7 +173,7 @@ public sealed partial class Pkcs11Token : IDisposable
                 try
                 {
                     session = connection.Rent();
-                    var result = work(new Pkcs11Session(connection, session, Label), state);
+                    var result = work(new Pkcs11Session(connection, session, Label, _objectWrites), state);
                     connection.Return(session);
                     session = null;
                     return result;
@@ -286,7 +292,7 @@ public sealed partial class Pkcs11Token : IDisposable
         var session = slot.OpenSession(SessionType.ReadWrite);
         try
         {
-            Login(session, _wantedLabel ?? slot.GetTokenInfo().Label);
+            Login(session, _wantedLabel ?? Pkcs11Connection.ReadTokenInfo(slot).Label);
             return new Pkcs11Connection(library, slot, generation, session);
         }
         catch
@@ -304,13 +310,27 @@ public sealed partial class Pkcs11Token : IDisposable
             return slots.FirstOrDefault(s => s.SlotId == id) ?? throw Error.Unavailable(
                 $"no token is present in slot {id} of PKCS#11 module '{ModulePath}' (slots with a token: {Join(slots.Select(s => s.SlotId.ToString(System.Globalization.CultureInfo.InvariantCulture)))})");
         }
-        var tokens = slots.Select(s => (Slot: s, Info: s.GetTokenInfo())).Where(t => t.Info.TokenFlags.TokenInitialized).ToList();
+        var tokens = new List<(ISlot Slot, ITokenInfo Info)>();
+        var unreadable = new List<string>();
+        foreach (var slot in slots)
+        {
+            try
+            {
+                var info = Pkcs11Connection.ReadTokenInfo(slot);
+                if (info.TokenFlags.TokenInitialized) tokens.Add((slot, info));
+            }
+            catch (Pkcs11Exception e) when (e.RV is not CKR.CKR_CRYPTOKI_NOT_INITIALIZED)
+            {
+                unreadable.Add($"slot {slot.SlotId}: {Pkcs11Errors.Name(e.RV)}");
+            }
+        }
         var matches = tokens.Where(t => t.Info.Label == _wantedLabel).ToList();
+        var notRead = unreadable.Count == 0 ? "" : $"; unreadable: {string.Join(", ", unreadable)}";
         return matches.Count switch
         {
             1 => matches[0].Slot,
             0 => throw Error.Unavailable(
-                $"no token labelled '{_wantedLabel}' in PKCS#11 module '{ModulePath}' (labels present: {Join(tokens.Select(t => "'" + t.Info.Label + "'"))})"),
+                $"no token labelled '{_wantedLabel}' in PKCS#11 module '{ModulePath}' (labels present: {Join(tokens.Select(t => "'" + t.Info.Label + "'"))}{notRead})"),
             _ => throw Error.Unavailable(
                 $"{matches.Count} tokens are labelled '{_wantedLabel}' in PKCS#11 module '{ModulePath}'; configure the slot id instead"),
         };
