@@ -97,25 +97,6 @@ public sealed class Pkcs11KeystoreTests(SoftHsm hsm)
     }
 
     [Fact]
-    public async Task After_destroy_pkcs11_tool_no_longer_lists_the_key_and_did_before()
-    {
-        using var keystore = new Pkcs11Keystore(hsm.SharedToken);
-        var v = await NewVersionAsync(keystore);
-        var label = $"custos:{v.KeyId}:v1";
-        string[] list = ["--login", "--pin", hsm.Pin, "--token-label", SoftHsm.Shared, "--list-objects", "--type", "secrkey"];
-
-        var before = hsm.Pkcs11Tool(list);
-        await keystore.DestroyKeyAsync(v, Ct);
-        var after = hsm.Pkcs11Tool(list);
-
-        Assert.True(before.Exit == 0, before.Output);
-        Assert.Contains(label, before.Output, StringComparison.Ordinal);
-        Assert.True(after.Exit == 0, after.Output);
-        Assert.DoesNotContain(label, after.Output, StringComparison.Ordinal);
-        await Assert.ThrowsAsync<InvalidOperationException>(() => keystore.EncryptAsync(v, new byte[] { 1 }, Aad, Ct).AsTask());
-    }
-
-    [Fact]
     public async Task A_new_token_instance_as_after_a_restart_decrypts_what_the_first_encrypted()
     {
         byte[] dek = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray();

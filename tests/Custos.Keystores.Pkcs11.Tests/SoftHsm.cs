@@ -37,8 +37,10 @@ public sealed partial class SoftHsm : IDisposable
     public const string Limiter = "custos-limiter";
     /// <summary>The root key protector and the ECDSA signer.</summary>
     public const string RootOfTrust = "custos-root";
+    /// <summary>Looked at by pkcs11-tool (those tests run alone: see <see cref="Pkcs11ToolTests"/>).</summary>
+    public const string Tool = "custos-tool";
 
-    private static readonly string[] Labels = [Shared, Other, Recovery, Finalize, Restart, WrongPin, Limiter, RootOfTrust];
+    private static readonly string[] Labels = [Shared, Other, Recovery, Finalize, Restart, WrongPin, Limiter, RootOfTrust, Tool];
     private readonly List<SecretBytes> _pins = [];
     private readonly Lazy<Pkcs11Token> _shared;
     private readonly Lazy<Pkcs11Token> _other;
