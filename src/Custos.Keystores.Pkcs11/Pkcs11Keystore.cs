@@ -3,6 +3,7 @@ using Custos.Core.Errors;
 using Custos.Core.Keys;
 using Custos.Core.Ports;
 using Custos.Crypto;
+using Microsoft.Extensions.Logging;
 using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 
@@ -45,8 +46,8 @@ public sealed class Pkcs11Keystore : IKeystore, IDisposable
     }
 
     /// <summary>Opens the token of <paramref name="options"/> for this keystore alone; disposing the keystore closes it.</summary>
-    public static Pkcs11Keystore Open(Pkcs11Options options, IKeyringProvider? sealState = null) =>
-        new(Pkcs11Token.Open(options), sealState, ownsToken: true);
+    public static Pkcs11Keystore Open(Pkcs11Options options, IKeyringProvider? sealState = null, ILogger? logger = null) =>
+        new(Pkcs11Token.Open(options, logger), sealState, ownsToken: true);
 
     /// <summary>The token the keys live on.</summary>
     public Pkcs11Token Token => _token;

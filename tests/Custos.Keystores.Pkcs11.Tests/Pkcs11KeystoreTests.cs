@@ -154,6 +154,17 @@ public sealed class Pkcs11KeystoreTests(SoftHsm hsm)
     }
 
     [Fact]
+    public async Task A_keystore_opened_from_options_owns_its_token_and_closes_it()
+    {
+        var keystore = Pkcs11Keystore.Open(hsm.Options(SoftHsm.Restart));
+        var v = await NewVersionAsync(keystore);
+
+        keystore.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => keystore.EncryptAsync(v, new byte[] { 1 }, Aad, Ct).AsTask());
+    }
+
+    [Fact]
     public async Task More_than_4_KiB_of_plaintext_is_misuse()
     {
         using var keystore = new Pkcs11Keystore(hsm.SharedToken);
