@@ -11,9 +11,9 @@ using Net.Pkcs11Interop.Common;
 using Net.Pkcs11Interop.HighLevelAPI;
 
 // HSM keystore adapter vs raw PKCS#11 on one fresh SoftHSM2 token: see docs/benchmarks.md.
-//   dotnet run -c Release --project bench/Custos.Bench.Hsm -- --seconds 2 --rounds 5
+//   dotnet run -c Release --project bench/Custos.Bench.Hsm -- --seconds 2 --rounds 9
 double seconds = 2;
-int rounds = 5;
+int rounds = 9;
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
