@@ -33,7 +33,7 @@ internal readonly record struct Pkcs11ObjectId(Guid KeyId, int Version, ulong No
 
     /// <summary>The key id as Custos writes it (lower-case UUID), or null when <paramref name="keyId"/> is not one.</summary>
     public static Guid? ParseKeyId(string keyId) =>
-        Guid.TryParseExact(keyId, "D", out var g) && g.ToString("D") == keyId ? g : null;
+        Guid.TryParseExact(keyId, "D", out var g) && !keyId.AsSpan().ContainsAnyInRange('A', 'F') ? g : null;
 
     /// <summary>The id in a handle, or null when the bytes are not a handle of this format.</summary>
     public static Pkcs11ObjectId? FromHandle(ReadOnlySpan<byte> handle) =>
