@@ -5,7 +5,7 @@ set -uo pipefail
 cd "$(dirname "$(readlink -f "$0")")"
 
 # Debian packages the tests use; installed only when missing.
-packages=()
+packages=(softhsm2 opensc)
 for p in "${packages[@]}"; do :; done
 missing=()
 for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
