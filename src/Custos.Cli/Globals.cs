@@ -41,6 +41,12 @@ public static class Globals
                 Console.Error.WriteLine($"custos: {e.Message}{(e.Code is null ? "" : $" [{e.Code}]")}");
                 return 1;
             }
+            catch (Custos.Core.Errors.CustosUnavailableException e)
+            {
+                // A keystore, HSM or database that cannot be used: its message is one safe sentence.
+                Console.Error.WriteLine($"custos: {e.Message}");
+                return 1;
+            }
             catch (IOException e)
             {
                 Console.Error.WriteLine($"custos: {e.Message}");

@@ -15,10 +15,12 @@ public static class DevCommand
         var dir = new Option<string>("--dir") { Description = "Dev folder", DefaultValueFactory = _ => ".custos-dev" };
         var listen = new Option<string>("--listen") { Description = "Address:port to listen on", DefaultValueFactory = _ => "127.0.0.1:8200" };
         var audit = new Option<bool>("--audit-log") { Description = "Record every request in the audit log", DefaultValueFactory = _ => AuditDefault };
-        var cmd = new Command("dev", "Run a dev server (SQLite, software keystore, dev PKI, auto-unsealed). NOT FOR PRODUCTION.") { dir, listen, audit };
+        var hsm = new Option<bool>("--hsm") { Description = "Make a SoftHSM2 token in the dev folder (needs softhsm2) and use it for new keys" };
+        var cmd = new Command("dev", "Run a dev server (SQLite, software keystore, dev PKI, auto-unsealed). NOT FOR PRODUCTION.") { dir, listen, audit, hsm };
         cmd.OnRun(async (p, ct) =>
         {
             var options = DevMode.Options(p.GetValue(dir)!, p.GetValue(listen)!) with { AuditLog = p.GetValue(audit) };
+            if (p.GetValue(hsm)) options = options with { Hsm = DevSoftHsm.Ensure(options.DataDir), DefaultCustody = "hsm" };
             await using var app = CustosHost.Build(options);
             try
             {

@@ -95,7 +95,7 @@ public static class KeysCommands
     private static Command CreateKeyCommand()
     {
         var alias = new Option<string?>("--alias") { Description = "Alias NAME (the key is then also alias/NAME)" };
-        var custody = new Option<string>("--custody") { Description = "software (default), hsm, threshold, remote", DefaultValueFactory = _ => "software" };
+        var custody = new Option<string?>("--custody") { Description = "software, hsm, threshold, remote (default: the server's defaultCustody, software unless configured)" };
         var attrs = AttributeOptions.Make();
         var cmd = new Command("create", "Create a key") { alias, custody };
         attrs.AddTo(cmd);
@@ -180,6 +180,22 @@ public static class KeysCommands
         Console.WriteLine($"Created:          {k.CreatedAt:u}");
         Console.WriteLine($"Primary version:  {k.PrimaryVersion}");
         foreach (var v in k.Versions)
+        {
             Console.WriteLine($"  v{v.Version,-4} {v.State,-10} {v.Keystore,-10} created {v.CreatedAt:u}{(v.DestroyedAt is { } x ? $", destroyed {x:u}" : "")}");
+            if (v.Evidence is { } e) Console.WriteLine($"        {Evidence(e)}");
+        }
+    }
+
+    private static readonly string[] TokenFacts = ["token.manufacturer", "token.model"];
+
+    /// <summary>One line of what the keystore attested: the PKCS#11 attributes that matter and the token.</summary>
+    private static string Evidence(IReadOnlyDictionary<string, string> e)
+    {
+        string Flag(string name, string label) => e.TryGetValue(name, out var v) ? (v == "true" ? label : "NOT " + label) : "";
+        var flags = new[] { Flag("pkcs11.cka_local", "generated in the HSM"), Flag("pkcs11.cka_never_extractable", "never extractable"), Flag("pkcs11.cka_always_sensitive", "always sensitive") }
+            .Where(f => f.Length > 0);
+        var token = string.Join(' ', TokenFacts.Select(k => e.GetValueOrDefault(k, "")).Where(x => x.Length > 0));
+        var serial = e.TryGetValue("token.serial", out var s) ? $" serial {s}" : "";
+        return $"{string.Join(", ", flags)}{(token.Length > 0 ? $"; {token}{serial}" : "")}";
     }
 }

@@ -16,11 +16,13 @@ public static class SysCommands
         var shares = new Option<int>("--shares") { Description = "Number of shares (N), one per operator", DefaultValueFactory = _ => 5 };
         var threshold = new Option<int>("--threshold") { Description = "Shares needed to unseal (K)", DefaultValueFactory = _ => 3 };
         var shareDir = new Option<DirectoryInfo?>("--share-dir") { Description = "Write each share to its own file (share-1.txt ...) in this folder instead of printing them" };
-        var cmd = new Command("init", "Initialise a new Custos: creates the root key and hands out K-of-N unseal shares and the root token, once.") { shares, threshold, shareDir };
+        var sealType = new Option<string>("--seal") { Description = "shamir: the shares unseal Custos; hsm: the server's HSM wraps the root key and unseals it at start, the shares only recover it", DefaultValueFactory = _ => "shamir" };
+        sealType.AcceptOnlyFromAmong("shamir", "hsm");
+        var cmd = new Command("init", "Initialise a new Custos: creates the root key and hands out K-of-N unseal shares and the root token, once.") { shares, threshold, shareDir, sealType };
         cmd.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
-            var result = await api.SendAsync(HttpMethod.Post, "v1/sys/init", new Init.Request(p.GetValue(shares), p.GetValue(threshold)),
+            var result = await api.SendAsync(HttpMethod.Post, "v1/sys/init", new Init.Request(p.GetValue(shares), p.GetValue(threshold), p.GetValue(sealType)),
                 ApiJsonContext.Default.InitRequest, ApiJsonContext.Default.InitResponse, ct);
             var dir = p.GetValue(shareDir);
             if (dir is not null)
@@ -43,7 +45,15 @@ public static class SysCommands
             Console.WriteLine();
             Console.WriteLine($"Root token: {result.RootToken}");
             Console.WriteLine();
-            Console.WriteLine($"Custos is sealed. {result.Threshold} of {result.Shares.Count} shares unseal it: 'custos unseal' once per share.");
+            if (result.SealType == "hsm")
+            {
+                Console.WriteLine("Custos is unsealed: the HSM holds the key that wraps the root key and unseals Custos at every start.");
+                Console.WriteLine($"These are RECOVERY shares: {result.Threshold} of {result.Shares.Count} unseal Custos with 'custos unseal' if the HSM key is ever lost.");
+            }
+            else
+            {
+                Console.WriteLine($"Custos is sealed. {result.Threshold} of {result.Shares.Count} shares unseal it: 'custos unseal' once per share.");
+            }
             Console.WriteLine("These shares and the root token are shown only now; Custos does not keep them.");
             return 0;
         });

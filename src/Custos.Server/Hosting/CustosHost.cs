@@ -112,7 +112,9 @@ public static class CustosHost
 
         services.AddSingleton<SoftwareKeystore>();
         services.AddSingleton<IKeystore>(sp => sp.GetRequiredService<SoftwareKeystore>());
+        if (options.Hsm is { } hsm) HsmServices.Add(services, hsm);
         services.AddSingleton<IKeystoreRegistry, KeystoreRegistry>();
+        services.AddHostedService<AutoUnsealService>();
     }
 
     private static Task StatusCodeProblemAsync(StatusCodeContext context)

@@ -80,7 +80,7 @@ public static class DevMode
              Anyone who can read that folder can use every key.
             ==================================================================================
 
-              Address:    https://{ep.Address}:{ep.Port}
+              Address:    https://{ep.Address}:{ep.Port}{(options.Hsm is { } hsm ? $"\n  HSM:        SoftHSM2 token '{hsm.TokenLabel}' (new keys: custody hsm)" : "")}
               Root token: {secrets.RootToken}
               CA cert:    {Path.Combine(options.DataDir, "tls", "ca.pem")}
 

@@ -28,6 +28,12 @@ public sealed record ServerOptions
     /// <summary>Dev mode: set only by <c>custos dev</c>.</summary>
     public bool DevMode { get; init; }
 
+    /// <summary>A PKCS#11 HSM: keys of custody "hsm" live there; it can also hold the root of trust and the audit signing key.</summary>
+    public HsmOptions? Hsm { get; init; }
+
+    /// <summary>Custody of new keys when a request does not name one: "software" (default) or "hsm".</summary>
+    public string DefaultCustody { get; init; } = "software";
+
     /// <summary>The SQLite file.</summary>
     public string DatabasePath => Path.Combine(DataDir, "custos.db");
 
@@ -45,11 +51,53 @@ public sealed record ServerOptions
         if (!IPEndPoint.TryParse(Listen, out var ep) || ep.Port == 0) return $"listen '{Listen}' is not an address:port";
         if (KeyCacheSeconds is < 0 or > 300) return "keyCacheSeconds is 0 to 300";
         if (MaintenanceIntervalSeconds is < 1 or > 86400) return "maintenanceIntervalSeconds is 1 to 86400";
-        return null;
+        if (DefaultCustody is not ("software" or "hsm")) return $"defaultCustody '{DefaultCustody}' is not one of: software, hsm";
+        if (DefaultCustody == "hsm" && Hsm is null) return "defaultCustody is 'hsm' but there is no 'hsm' section";
+        return Hsm?.Validate();
     }
 }
 
 /// <summary>TLS certificate and key in PEM files.</summary>
+/// <summary>The <c>hsm</c> section: which PKCS#11 token, how to log in, and how hard Custos may drive it.</summary>
+public sealed record HsmOptions
+{
+    /// <summary>Path of the PKCS#11 module library (SoftHSM2: <c>/usr/lib/softhsm/libsofthsm2.so</c>).</summary>
+    public string Module { get; init; } = "";
+    /// <summary>The token's label (preferred) ...</summary>
+    public string? TokenLabel { get; init; }
+    /// <summary>... or its slot id.</summary>
+    public ulong? Slot { get; init; }
+    /// <summary>Environment variable holding the user PIN ...</summary>
+    public string? PinEnv { get; init; }
+    /// <summary>... or a file holding it (readable only by Custos). The PIN is never in the configuration itself.</summary>
+    public string? PinFile { get; init; }
+    /// <summary>Environment variables the module reads (for example <c>SOFTHSM2_CONF</c>, <c>ChrystokiConfigurationPath</c>), set before it loads.</summary>
+    public IReadOnlyDictionary<string, string>? ModuleEnvironment { get; init; }
+    /// <summary>At most this many HSM operations per second (null: no limit).</summary>
+    public int? MaxOperationsPerSecond { get; init; }
+    /// <summary>At most this many HSM operations at once (null: the session pool size).</summary>
+    public int? MaxInFlight { get; init; }
+    /// <summary>How long a request may wait for the HSM before it is answered 429.</summary>
+    public int QueueTimeoutMilliseconds { get; init; } = 1000;
+    /// <summary>Sessions kept open (null: 8, or fewer if the token allows fewer).</summary>
+    public int? SessionPoolSize { get; init; }
+    /// <summary>Keep the audit signing key (ECDSA P-256) in the HSM (default true). A log keeps the key it started with.</summary>
+    public bool AuditSigningKey { get; init; } = true;
+
+    /// <summary>Null when usable, else what is wrong.</summary>
+    public string? Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Module)) return "hsm.module (the PKCS#11 library path) is required";
+        if ((TokenLabel is null) == (Slot is null)) return "hsm: set exactly one of tokenLabel and slot";
+        if ((PinEnv is null) == (PinFile is null)) return "hsm: set exactly one of pinEnv and pinFile (the PIN itself never goes in the configuration)";
+        if (MaxOperationsPerSecond is < 1) return "hsm.maxOperationsPerSecond is at least 1";
+        if (MaxInFlight is < 1) return "hsm.maxInFlight is at least 1";
+        if (SessionPoolSize is < 1 or > 1024) return "hsm.sessionPoolSize is 1 to 1024";
+        if (QueueTimeoutMilliseconds is < 0 or > 60_000) return "hsm.queueTimeoutMilliseconds is 0 to 60000";
+        return null;
+    }
+}
+
 public sealed record TlsOptions
 {
     /// <summary>Server certificate chain (PEM).</summary>

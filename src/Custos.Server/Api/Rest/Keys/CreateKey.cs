@@ -4,7 +4,7 @@ using Custos.Core.Service;
 
 namespace Custos.Server.Api.Rest.Keys;
 
-/// <summary>POST /v1/keys — creates a key (custody software by default).</summary>
+/// <summary>POST /v1/keys — creates a key (custody: the server's defaultCustody, software unless configured).</summary>
 public static class CreateKey
 {
     /// <summary>The request body.</summary>
@@ -18,12 +18,12 @@ public static class CreateKey
         keys.MapPost("", Handle).WithName("CreateKey").WithSummary("Create a key").Accepts<Request>("application/json")
             .Produces<KeyResponse>(StatusCodes.Status201Created).ProducesProblem(400).ProducesProblem(409);
 
-    private static async Task<IResult> Handle(HttpContext http, KeyManagementService keys, CancellationToken ct)
+    private static async Task<IResult> Handle(HttpContext http, KeyManagementService keys, Hosting.ServerOptions options, CancellationToken ct)
     {
         var read = await RequestBody.ReadOptionalAsync(http, ApiJsonContext.Default.CreateKeyRequest, ct);
         if (!read.IsSuccess) return ProblemMapper.ToResult(read.Error);
         var body = read.Value ?? new Request();
-        var custody = KeyNames.Parse<KeyCustody>(body.Custody ?? "software");
+        var custody = KeyNames.Parse<KeyCustody>(body.Custody ?? options.DefaultCustody);
         if (custody is null) return Invalid($"unknown custody '{body.Custody}' (software, hsm, threshold, remote)");
         var purpose = KeyNames.Parse<KeyPurpose>(body.Purpose ?? "encrypt-decrypt");
         if (purpose is null) return Invalid($"unknown purpose '{body.Purpose}' (encrypt-decrypt)");
