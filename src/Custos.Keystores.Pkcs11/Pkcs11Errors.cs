@@ -138,9 +138,11 @@ public static class Pkcs11Errors
     /// True for codes after which reopening sessions, logging in again or re-initialising the module may
     /// make the same call succeed (a lost session, a logged-out application, a restarted module).
     /// </summary>
-    internal static bool IsRecoverable(CKR rv) => rv is
+    internal static bool IsRecoverable(CKR rv) => EndsSession(rv) || rv is CKR.CKR_OBJECT_HANDLE_INVALID or CKR.CKR_KEY_HANDLE_INVALID;
+
+    /// <summary>True for codes after which the session that returned them is no use any more.</summary>
+    internal static bool EndsSession(CKR rv) => rv is
         CKR.CKR_SESSION_HANDLE_INVALID or CKR.CKR_SESSION_CLOSED or CKR.CKR_USER_NOT_LOGGED_IN or
         CKR.CKR_DEVICE_REMOVED or CKR.CKR_TOKEN_NOT_PRESENT or CKR.CKR_TOKEN_NOT_RECOGNIZED or
-        CKR.CKR_CRYPTOKI_NOT_INITIALIZED or CKR.CKR_DEVICE_ERROR or
-        CKR.CKR_OBJECT_HANDLE_INVALID or CKR.CKR_KEY_HANDLE_INVALID;
+        CKR.CKR_CRYPTOKI_NOT_INITIALIZED or CKR.CKR_DEVICE_ERROR;
 }

@@ -180,18 +180,12 @@ public sealed partial class Pkcs11Token : IDisposable
                 }
                 catch (Pkcs11Exception e) when (attempt == 0 && Pkcs11Errors.IsRecoverable(e.RV))
                 {
-                    if (session is not null) Pkcs11Connection.Discard(session);
-                    session = null;
+                    Release(connection, ref session, e.RV);
                     Recover(connection, e.RV, operation);
                 }
                 catch (Pkcs11Exception e)
                 {
-                    if (session is not null)
-                    {
-                        if (Pkcs11Errors.IsRecoverable(e.RV)) Pkcs11Connection.Discard(session);
-                        else connection.Return(session);
-                        session = null;
-                    }
+                    Release(connection, ref session, e.RV);
                     throw Pkcs11Errors.Unavailable(e.RV, Label, operation.Verb, e);
                 }
                 finally
@@ -206,6 +200,16 @@ public sealed partial class Pkcs11Token : IDisposable
             _metrics.InFlight(-1);
             _metrics.Completed(operation.Tag, start);
         }
+    }
+
+    // A session whose handle or login is gone is closed; one that only met a stale object handle or an error of
+    // the operation is still good (closing it could even end the login: the last session closed logs out).
+    private static void Release(Pkcs11Connection connection, ref ISession? session, CKR rv)
+    {
+        if (session is null) return;
+        if (Pkcs11Errors.EndsSession(rv)) Pkcs11Connection.Discard(session);
+        else connection.Return(session);
+        session = null;
     }
 
     private Pkcs11Connection Current()

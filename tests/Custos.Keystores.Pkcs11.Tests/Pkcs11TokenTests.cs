@@ -100,6 +100,24 @@ public sealed class Pkcs11TokenTests(SoftHsm hsm)
     }
 
     [Fact]
+    public async Task A_key_destroyed_through_another_token_instance_is_reported_missing_not_as_a_device_failure()
+    {
+        using var token = hsm.Open(SoftHsm.Restart, poolSize: 1);
+        var keystore = new Pkcs11Keystore(token);
+        var (v, ciphertext) = await EncryptedAsync(keystore);
+        int generation = token.Generation;
+        using var other = hsm.Open(SoftHsm.Restart);
+
+        await new Pkcs11Keystore(other).DestroyKeyAsync(v, Ct);
+
+        // The cached handle is stale (CKR_OBJECT_HANDLE_INVALID): the session and the login stay, the lookup says "gone".
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(() => keystore.DecryptAsync(v, ciphertext, Aad, Ct).AsTask());
+        Assert.Contains($"the HSM key of {v.KeyId} v1 is not on token '{SoftHsm.Restart}'", e.Message, StringComparison.Ordinal);
+        Assert.Equal(generation, token.Generation);
+        await keystore.DestroyKeyAsync(v, Ct); // and destroying it again is fine
+    }
+
+    [Fact]
     public void Options_must_name_exactly_one_of_label_and_slot()
     {
         var both = hsm.Options(SoftHsm.Shared);
