@@ -7,14 +7,14 @@ namespace Custos.Cli.Commands;
 public static class DevCommand
 {
     /// <summary>Whether dev mode records the audit log unless told otherwise.</summary>
-    public const bool AuditDefault = false;
+    public const bool AuditDefault = true;
 
     /// <summary>Builds the command.</summary>
     public static Command Create()
     {
         var dir = new Option<string>("--dir") { Description = "Dev folder", DefaultValueFactory = _ => ".custos-dev" };
         var listen = new Option<string>("--listen") { Description = "Address:port to listen on", DefaultValueFactory = _ => "127.0.0.1:8200" };
-        var audit = new Option<bool>("--audit-log") { Description = "Record every request in the audit log", DefaultValueFactory = _ => AuditDefault };
+        var audit = new Option<bool>("--audit-log") { Description = "Record every request in the tamper-evident audit log (default on; --audit-log=false turns it off)", DefaultValueFactory = _ => AuditDefault };
         var hsm = new Option<bool>("--hsm") { Description = "Make a SoftHSM2 token in the dev folder (needs softhsm2) and use it for new keys" };
         var cmd = new Command("dev", "Run a dev server (SQLite, software keystore, dev PKI, auto-unsealed). NOT FOR PRODUCTION.") { dir, listen, audit, hsm };
         cmd.OnRun(async (p, ct) =>

@@ -27,9 +27,8 @@ public interface IAuditLog
 }
 
 /// <summary>
-/// The audit log switched off (server option <c>auditLog: false</c>): events are not kept. The audit
-/// ledger is being built (tamper-evident checkpoints, proofs and witnesses come next); until its group
-/// commit meets its overhead target it is opt-in. Custos logs a warning at start when it is off.
+/// The audit log switched off (server option <c>auditLog: false</c>, or <c>custos dev --audit-log=false</c>):
+/// events are not kept and nothing proves how keys were used. Custos logs a warning at start when it is off.
 /// </summary>
 public sealed class DisabledAuditLog : IAuditLog
 {

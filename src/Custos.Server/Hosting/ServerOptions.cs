@@ -9,30 +9,35 @@ namespace Custos.Server.Hosting;
 ///   "keyCacheSeconds": 5, "maintenanceIntervalSeconds": 60 }</code>
 /// Relative paths are relative to the config file's folder.
 /// </summary>
+/// <remarks>
+/// Properties have setters, not <c>init</c>: the System.Text.Json source generator assigns every
+/// init-only property when it builds the object, so a member missing from the configuration file would
+/// get <c>default</c> (false, 0, null) instead of the default written here.
+/// </remarks>
 public sealed record ServerOptions
 {
     /// <summary>Address and port to listen on.</summary>
-    public string Listen { get; init; } = "127.0.0.1:8200";
+    public string Listen { get; set; } = "127.0.0.1:8200";
     /// <summary>This node's name in audit events (default: the host name).</summary>
-    public string NodeName { get; init; } = Environment.MachineName;
+    public string NodeName { get; set; } = Environment.MachineName;
     /// <summary>Folder for the database.</summary>
-    public string DataDir { get; init; } = "";
+    public string DataDir { get; set; } = "";
     /// <summary>TLS settings; required.</summary>
-    public TlsOptions Tls { get; init; } = new();
+    public TlsOptions Tls { get; set; } = new();
     /// <summary>How long key metadata is cached for the data plane.</summary>
-    public int KeyCacheSeconds { get; init; } = 5;
+    public int KeyCacheSeconds { get; set; } = 5;
     /// <summary>How often lifecycle work (rotation, destruction) runs.</summary>
-    public int MaintenanceIntervalSeconds { get; init; } = 60;
-    /// <summary>Record every request in the audit log (in the database, fail closed). Opt-in while the ledger is built.</summary>
-    public bool AuditLog { get; init; }
+    public int MaintenanceIntervalSeconds { get; set; } = 60;
+    /// <summary>Record every request in the tamper-evident audit log (in the database, fail closed). On by default; turning it off is logged loudly.</summary>
+    public bool AuditLog { get; set; } = true;
     /// <summary>Dev mode: set only by <c>custos dev</c>.</summary>
-    public bool DevMode { get; init; }
+    public bool DevMode { get; set; }
 
     /// <summary>A PKCS#11 HSM: keys of custody "hsm" live there; it can also hold the root of trust and the audit signing key.</summary>
-    public HsmOptions? Hsm { get; init; }
+    public HsmOptions? Hsm { get; set; }
 
     /// <summary>Custody of new keys when a request does not name one: "software" (default) or "hsm".</summary>
-    public string DefaultCustody { get; init; } = "software";
+    public string DefaultCustody { get; set; } = "software";
 
     /// <summary>The SQLite file.</summary>
     public string DatabasePath => Path.Combine(DataDir, "custos.db");
@@ -62,27 +67,27 @@ public sealed record ServerOptions
 public sealed record HsmOptions
 {
     /// <summary>Path of the PKCS#11 module library (SoftHSM2: <c>/usr/lib/softhsm/libsofthsm2.so</c>).</summary>
-    public string Module { get; init; } = "";
+    public string Module { get; set; } = "";
     /// <summary>The token's label (preferred) ...</summary>
-    public string? TokenLabel { get; init; }
+    public string? TokenLabel { get; set; }
     /// <summary>... or its slot id.</summary>
-    public ulong? Slot { get; init; }
+    public ulong? Slot { get; set; }
     /// <summary>Environment variable holding the user PIN ...</summary>
-    public string? PinEnv { get; init; }
+    public string? PinEnv { get; set; }
     /// <summary>... or a file holding it (readable only by Custos). The PIN is never in the configuration itself.</summary>
-    public string? PinFile { get; init; }
+    public string? PinFile { get; set; }
     /// <summary>Environment variables the module reads (for example <c>SOFTHSM2_CONF</c>, <c>ChrystokiConfigurationPath</c>), set before it loads.</summary>
-    public IReadOnlyDictionary<string, string>? ModuleEnvironment { get; init; }
+    public IReadOnlyDictionary<string, string>? ModuleEnvironment { get; set; }
     /// <summary>At most this many HSM operations per second (null: no limit).</summary>
-    public int? MaxOperationsPerSecond { get; init; }
+    public int? MaxOperationsPerSecond { get; set; }
     /// <summary>At most this many HSM operations at once (null: the session pool size).</summary>
-    public int? MaxInFlight { get; init; }
+    public int? MaxInFlight { get; set; }
     /// <summary>How long a request may wait for the HSM before it is answered 429.</summary>
-    public int QueueTimeoutMilliseconds { get; init; } = 1000;
+    public int QueueTimeoutMilliseconds { get; set; } = 1000;
     /// <summary>Sessions kept open (null: 8, or fewer if the token allows fewer).</summary>
-    public int? SessionPoolSize { get; init; }
+    public int? SessionPoolSize { get; set; }
     /// <summary>Keep the audit signing key (ECDSA P-256) in the HSM (default true). A log keeps the key it started with.</summary>
-    public bool AuditSigningKey { get; init; } = true;
+    public bool AuditSigningKey { get; set; } = true;
 
     /// <summary>Null when usable, else what is wrong.</summary>
     public string? Validate()
@@ -101,9 +106,9 @@ public sealed record HsmOptions
 public sealed record TlsOptions
 {
     /// <summary>Server certificate chain (PEM).</summary>
-    public string CertFile { get; init; } = "";
+    public string CertFile { get; set; } = "";
     /// <summary>Server private key (PEM).</summary>
-    public string KeyFile { get; init; } = "";
+    public string KeyFile { get; set; } = "";
 }
 
 /// <summary>Build information.</summary>

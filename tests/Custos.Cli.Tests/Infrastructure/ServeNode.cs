@@ -9,8 +9,8 @@ public sealed class ServeNode : IDisposable
     private readonly int _port = Repo.FreePort();
     private readonly DevPki.Files _pki;
 
-    /// <summary>Writes the configuration and the TLS files.</summary>
-    public ServeNode()
+    /// <summary>Writes the configuration (with <paramref name="extraConfig"/>, JSON members to add) and the TLS files.</summary>
+    public ServeNode(string? extraConfig = null)
     {
         _pki = DevPki.Ensure(_dir.File("tls"), TimeProvider.System);
         File.WriteAllText(ConfigFile, $$"""
@@ -19,7 +19,7 @@ public sealed class ServeNode : IDisposable
               "listen": "127.0.0.1:{{_port}}",
               "dataDir": "data",
               "tls": { "certFile": "tls/server.pem", "keyFile": "tls/server.key" },
-              "maintenanceIntervalSeconds": 3600
+              "maintenanceIntervalSeconds": 3600{{(extraConfig is null ? "" : ",\n" + extraConfig)}}
             }
             """);
     }
@@ -47,13 +47,14 @@ public sealed class ServeNode : IDisposable
     public async Task StartAsync() => Server = await CustosProcess.StartServeAsync(ConfigFile, _port, _pki.CaCert);
 
     /// <summary>Runs `custos init` (shares written to files) and keeps the shares and root token.</summary>
-    public async Task InitAsync(int shares, int threshold)
+    public async Task<string> InitAsync(int shares, int threshold, string seal = "shamir")
     {
         var cli = new CliRunner(Server!.Address, _pki.CaCert, "", _dir.Path);
         var init = (await cli.RunAsync("init", "--shares", shares.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "--threshold", threshold.ToString(System.Globalization.CultureInfo.InvariantCulture), "--share-dir", _dir.File("shares"))).Ok();
+            "--threshold", threshold.ToString(System.Globalization.CultureInfo.InvariantCulture), "--share-dir", _dir.File("shares"), "--seal", seal)).Ok();
         RootToken = init.Split('\n').Single(l => l.StartsWith("Root token: ", StringComparison.Ordinal))["Root token: ".Length..].Trim();
         for (int i = 1; i <= shares; i++) Shares.Add(File.ReadAllText(_dir.File($"shares/share-{i}.txt")).Trim());
+        return init;
     }
 
     /// <summary>Unseals with the given share numbers (1-based) through `custos unseal --share-file`.</summary>
