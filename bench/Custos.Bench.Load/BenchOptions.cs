@@ -29,6 +29,9 @@ internal sealed record BenchOptions
     /// <summary>Run the Custos server with its audit log on (true) or off (false).</summary>
     public bool AuditLog { get; init; } = true;
 
+    /// <summary>Custody of the benchmarked key: "software" or "hsm" (a SoftHSM2 token made by <c>custos dev --hsm</c>).</summary>
+    public string Custody { get; init; } = "software";
+
     /// <summary>wrk threads.</summary>
     public int WrkThreads { get; init; } = 1;
 
@@ -51,6 +54,7 @@ internal sealed record BenchOptions
                 "--server-gc" => o with { ServerGc = Next() is "default" ? null : args[i] },
                 "--tiered-pgo" => o with { TieredPgo = Next() is "default" ? null : args[i] },
                 "--audit-log" => o with { AuditLog = Next() is "on" or "true" },
+                "--custody" => o with { Custody = Next() is "hsm" ? "hsm" : args[i] is "software" ? "software" : throw new ArgumentException("--custody is software or hsm") },
                 "--wrk-threads" => o with { WrkThreads = int.Parse(Next(), CultureInfo.InvariantCulture) },
                 "--repo" => o with { Repo = Next() },
                 _ => throw new ArgumentException($"unknown option {args[i]}; see docs/benchmarks.md"),

@@ -14,6 +14,7 @@ namespace Custos.Bench.Load;
 /// </summary>
 internal sealed class CustosTarget : IDisposable
 {
+    private static readonly string[] HsmArgs = ["--hsm"];
     private const string Context = "{\"encryptionContext\":{\"tenant\":\"bench\",\"purpose\":\"load\"}}";
 
     private CustosTarget(string dir) => Dir = dir;
@@ -45,7 +46,7 @@ internal sealed class CustosTarget : IDisposable
         var data = Path.Combine(Dir, "custos");
         var port = FreePort();
         Console.Error.WriteLine($"bench: starting custos dev on 127.0.0.1:{port} in {data} (first run may build the CLI)");
-        Custos = ChildProcess.Start(Path.Combine(repo, "custos"), ["dev", "--dir", data, "--listen", $"127.0.0.1:{port}", $"--audit-log={(options.AuditLog ? "true" : "false")}"], env, Path.Combine(Dir, "custos.log"));
+        Custos = ChildProcess.Start(Path.Combine(repo, "custos"), ["dev", "--dir", data, "--listen", $"127.0.0.1:{port}", $"--audit-log={(options.AuditLog ? "true" : "false")}", .. (options.Custody == "hsm" ? HsmArgs : [])], env, Path.Combine(Dir, "custos.log"));
 
         var envFile = Path.Combine(data, "env");
         var deadline = DateTime.UtcNow.AddMinutes(5);

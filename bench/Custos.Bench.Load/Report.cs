@@ -14,6 +14,7 @@ internal static class Report
         w.WriteLine($"machine: nproc={Environment.ProcessorCount}, cpu={CpuModel()}, {RuntimeInformation.OSDescription}, .NET {Environment.Version}");
         w.WriteLine($"commit:  {Git(repo, "rev-parse --short HEAD")}{(Git(repo, "status --porcelain --untracked-files=no").Length > 0 ? " (dirty)" : "")}");
         w.WriteLine($"window:  {o.Seconds.ToString(inv)} s measured after {o.WarmupSeconds.ToString(inv)} s warm-up; server DOTNET_gcServer={o.ServerGc ?? "default"}, DOTNET_TieredPGO={o.TieredPgo ?? "default"}");
+        w.WriteLine($"server:  audit log {(o.AuditLog ? "on" : "off")}, key custody {o.Custody}");
         w.WriteLine();
         w.WriteLine("| generator | target | conc | req/s | p50 ms | p99 ms | max ms | errors | server CPU µs/req | server CPU % | machine CPU % | idle-before CPU % |");
         w.WriteLine("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Custos.Core.Access;
+using OpenTelemetry.Metrics;
 using Custos.Core.Errors;
 using Custos.Core.Keys;
 using Custos.Core.Ports;
@@ -69,6 +70,7 @@ public static class CustosHost
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization();
         app.MapCustosRestApi();
         return app;
     }
@@ -90,6 +92,10 @@ public static class CustosHost
         services.AddAuthentication(BearerTokenHandler.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
         services.AddAuthorization();
+        // Metrics (no secrets: operation counts and latencies) for Prometheus at GET /metrics, with a token.
+        services.AddOpenTelemetry().WithMetrics(m => m
+            .AddMeter("Custos.Hsm", "Custos.Audit", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddPrometheusExporter());
 
         services.AddCustosSqlite(options.DatabasePath);
         if (!options.AuditLog) services.AddSingleton<Core.Audit.IAuditLog, Core.Audit.DisabledAuditLog>();
