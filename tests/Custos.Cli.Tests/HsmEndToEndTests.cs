@@ -147,5 +147,36 @@ public sealed class HsmEndToEndTests : IDisposable
             Assert.True(r.RetryAfter >= TimeSpan.FromSeconds(1), "429 must carry Retry-After");
             Assert.Contains("urn:custos:problem:throttled", r.Body, StringComparison.Ordinal);
         });
+
+        // The refusals and the HSM's latency are visible to monitoring.
+        string metrics = "";
+        for (int i = 0; i < 50 && !metrics.Contains("custos_hsm_throttled", StringComparison.Ordinal); i++)
+        {
+            if (i > 0) await Task.Delay(200);
+            metrics = await http.GetStringAsync("metrics");
+        }
+        Assert.Contains("custos_hsm_throttled", metrics, StringComparison.Ordinal);
+        Assert.Contains("custos_hsm_operation_duration", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Dev_mode_with_hsm_makes_its_own_token_and_puts_new_keys_in_it()
+    {
+        using var dir = new TempDir();
+        var devDir = dir.File(".custos-dev");
+        using var server = await CustosProcess.StartDevAsync(devDir, Repo.FreePort(), "--hsm");
+        var token = JsonDocument.Parse(File.ReadAllText(Path.Combine(devDir, "dev-unseal.json"))).RootElement.GetProperty("rootToken").GetString()!;
+        var cli = new CliRunner(server.Address, server.CaCert, token, dir.Path);
+
+        var created = (await cli.RunAsync("keys", "create", "--alias", "devhsm")).Ok();
+
+        Assert.Contains("hsm:custos-dev", created, StringComparison.Ordinal);
+        Assert.Contains("generated in the HSM", created, StringComparison.Ordinal);
+        Assert.True(File.Exists(Path.Combine(devDir, "softhsm", "softhsm2.conf")));
+        Assert.Contains("HSM:        SoftHSM2 token 'custos-dev'", server.Output, StringComparison.Ordinal);
+        using var http = server.Client(token);
+        var (blob, plaintext) = await DataKeyAsync(http, "alias/devhsm");
+        using var back = await DecryptAsync(http, blob);
+        Assert.Equal(plaintext, JsonDocument.Parse(await back.Content.ReadAsStringAsync()).RootElement.GetProperty("plaintext").GetString());
     }
 }
