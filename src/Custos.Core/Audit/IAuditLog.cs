@@ -22,7 +22,7 @@ public interface IAuditLog
     /// </summary>
     void RequestStarted() { }
 
-    /// <summary>The request announced by <see cref="RequestStarted"/> has ended.</summary>
+    /// <summary>The request announced by <see cref="RequestStarted"/> has queued its event or ended (call once per request).</summary>
     void RequestEnded() { }
 }
 

@@ -27,4 +27,12 @@ public sealed class RequestInfo(string requestId, string? clientAddress, string?
     public void MarkRefusedUnrecorded() => Volatile.Write(ref _refused, true);
 
     private bool _refused;
+    private int _logSlotReleased;
+
+    /// <summary>
+    /// Group-commit hint (see <see cref="IAuditLog.RequestStarted"/>): true only the first time, when this
+    /// request's event has just been queued or the request ends; the caller then calls
+    /// <see cref="IAuditLog.RequestEnded"/>, so the log stops waiting for this request.
+    /// </summary>
+    public bool ReleaseLogSlot() => Interlocked.Exchange(ref _logSlotReleased, 1) == 0;
 }

@@ -233,7 +233,9 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
     {
         try
         {
-            await audit.AppendAsync(Event(operation, request, result.Error), cancellationToken);
+            var appended = audit.AppendAsync(Event(operation, request, result.Error), cancellationToken);
+            if (request?.ReleaseLogSlot() == true) audit.RequestEnded();
+            await appended;
             request?.MarkRecorded();
             return result;
         }

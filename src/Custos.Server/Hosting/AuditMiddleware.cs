@@ -37,7 +37,7 @@ public sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, NodeIde
         }
         finally
         {
-            log.RequestEnded();
+            if (info.ReleaseLogSlot()) log.RequestEnded();
         }
     }
 
@@ -51,7 +51,9 @@ public sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, NodeIde
             status < 400 ? null : "http-" + status);
         try
         {
-            await log.AppendAsync(auditEvent, context.RequestAborted);
+            var appended = log.AppendAsync(auditEvent, context.RequestAborted);
+            if (info.ReleaseLogSlot()) log.RequestEnded();
+            await appended;
             info.MarkRecorded();
         }
         catch (CustosUnavailableException)
