@@ -11,8 +11,15 @@ public sealed record AccessToken(
     IReadOnlySet<string> Scopes,
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
-    DateTimeOffset? RevokedAt)
+    DateTimeOffset? RevokedAt,
+    IReadOnlyList<string>? AllowedNetworks = null)
 {
+    /// <summary>
+    /// True when the token may be used from <paramref name="client"/>: it has no network allowlist, or the
+    /// address is in one of its networks (an IPv4 address seen as IPv4-mapped IPv6 counts as IPv4).
+    /// </summary>
+    public bool AllowsAddress(System.Net.IPAddress? client) => NetworkAllowlist.Allows(AllowedNetworks, client);
+
     /// <summary>True when the token may be used at <paramref name="now"/>.</summary>
     public bool IsActive(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 

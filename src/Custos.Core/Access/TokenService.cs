@@ -26,7 +26,12 @@ public sealed class TokenService(ITokenRepository tokens, TimeProvider time)
 
     /// <summary>Makes a token, writing <paramref name="auditEvent"/> in the same transaction.</summary>
     public async Task<Result<(AccessToken Token, string Secret)>> CreateAsync(
-        string name, IEnumerable<string> scopes, TimeSpan? ttl, Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
+        string name, IEnumerable<string> scopes, TimeSpan? ttl, Audit.AuditEvent? auditEvent, CancellationToken cancellationToken) =>
+        await CreateAsync(name, scopes, ttl, null, auditEvent, cancellationToken);
+
+    /// <summary>Creates a token usable only from <paramref name="allowedNetworks"/> (CIDR; null: from anywhere).</summary>
+    public async Task<Result<(AccessToken Token, string Secret)>> CreateAsync(
+        string name, IEnumerable<string> scopes, TimeSpan? ttl, IEnumerable<string>? allowedNetworks, Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
         var scopeSet = new HashSet<string>(scopes, StringComparer.Ordinal);
         if (string.IsNullOrWhiteSpace(name) || name.Length > 128) return CustosError.Invalid("token name is 1 to 128 characters");
@@ -36,7 +41,10 @@ public sealed class TokenService(ITokenRepository tokens, TimeProvider time)
             if (!AccessScopes.All.Contains(s)) return CustosError.Invalid($"unknown scope '{s}'; scopes are {string.Join(", ", AccessScopes.All)}");
         }
         if (ttl is { } t && (t < TimeSpan.FromMinutes(1) || t > TimeSpan.FromDays(3650))) return CustosError.Invalid("token ttl is 1 minute to 10 years");
+        var networks = NetworkAllowlist.Normalize(allowedNetworks);
+        if (!networks.IsSuccess) return networks.Error;
         var (token, secret) = NewToken(name, scopeSet, ttl);
+        token = token with { AllowedNetworks = networks.Value };
         await tokens.InsertAsync(token, auditEvent, cancellationToken);
         return (token, secret);
     }
@@ -55,7 +63,17 @@ public sealed class TokenService(ITokenRepository tokens, TimeProvider time)
     }
 
     /// <summary>The principal for a presented token, or an Unauthenticated error.</summary>
-    public async ValueTask<Result<Principal>> AuthenticateAsync(string? presented, CancellationToken cancellationToken)
+    public ValueTask<Result<Principal>> AuthenticateAsync(string? presented, CancellationToken cancellationToken) =>
+        AuthenticateAsync(presented, null, checkNetwork: false, cancellationToken);
+
+    /// <summary>
+    /// The principal for a token presented from <paramref name="client"/>; a token with an allowlist is
+    /// refused from any other address (and when the address is unknown).
+    /// </summary>
+    public ValueTask<Result<Principal>> AuthenticateAsync(string? presented, System.Net.IPAddress? client, CancellationToken cancellationToken) =>
+        AuthenticateAsync(presented, client, checkNetwork: true, cancellationToken);
+
+    private async ValueTask<Result<Principal>> AuthenticateAsync(string? presented, System.Net.IPAddress? client, bool checkNetwork, CancellationToken cancellationToken)
     {
         if (presented is null || presented.Length != Prefix.Length + SecretChars || !presented.StartsWith(Prefix, StringComparison.Ordinal))
             return new CustosError(ErrorCode.Unauthenticated, "missing or malformed token");
@@ -74,6 +92,8 @@ public sealed class TokenService(ITokenRepository tokens, TimeProvider time)
         }
         if (token is null || !token.IsActive(now))
             return new CustosError(ErrorCode.Unauthenticated, "unknown, expired or revoked token");
+        if (checkNetwork && !token.AllowsAddress(client))
+            return new CustosError(ErrorCode.Unauthenticated, "this token may not be used from this network address (see its allowed networks)");
         return token.ToPrincipal();
     }
 

@@ -24,7 +24,7 @@ public sealed class BearerTokenHandler(
         string? header = Request.Headers.Authorization;
         if (string.IsNullOrEmpty(header)) return AuthenticateResult.NoResult();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return AuthenticateResult.Fail("not a bearer token");
-        var result = await tokens.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.RequestAborted);
+        var result = await tokens.AuthenticateAsync(header["Bearer ".Length..].Trim(), Context.Connection.RemoteIpAddress, Context.RequestAborted);
         if (!result.IsSuccess) return AuthenticateResult.Fail(result.Error.Message);
         var principal = result.Value;
         if (Context.Items[AuditMiddleware.ItemKey] is Core.Audit.RequestInfo request) principal = principal with { Request = request };

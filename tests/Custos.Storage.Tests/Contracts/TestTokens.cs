@@ -22,5 +22,6 @@ internal static class TestTokens
         KeyAssert.SameInstant(expected.CreatedAt, actual.CreatedAt);
         KeyAssert.SameInstant(expected.ExpiresAt, actual.ExpiresAt);
         KeyAssert.SameInstant(expected.RevokedAt, actual.RevokedAt);
+        Assert.Equal(expected.AllowedNetworks, actual.AllowedNetworks);
     }
 }

@@ -65,11 +65,11 @@ public sealed class SqliteDatabaseTests : IDisposable
     public async Task Migrations_are_applied_once()
     {
         using (var first = new SqliteDatabase(DataFile, new FakeTimeProvider(T0)))
-            Assert.Equal(4, first.SchemaVersion);
+            Assert.Equal(5, first.SchemaVersion);
 
         using var second = new SqliteDatabase(DataFile, new FakeTimeProvider(T0.AddDays(1)));
 
-        Assert.Equal(4, second.SchemaVersion);
+        Assert.Equal(5, second.SchemaVersion);
         using var connection = await second.OpenConnectionAsync(Ct);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT version, applied_at FROM schema_migrations ORDER BY version";
@@ -85,6 +85,8 @@ public sealed class SqliteDatabaseTests : IDisposable
         Assert.Equal("2025-03-14T09:26:53.589793Z", reader.GetString(1));
         Assert.True(await reader.ReadAsync(Ct));
         Assert.Equal(4, reader.GetInt32(0));
+        Assert.True(await reader.ReadAsync(Ct));
+        Assert.Equal(5, reader.GetInt32(0));
         Assert.False(await reader.ReadAsync(Ct));
     }
 
@@ -99,7 +101,7 @@ public sealed class SqliteDatabaseTests : IDisposable
 
         var error = Assert.Throws<CustosUnavailableException>(() => new SqliteDatabase(DataFile));
 
-        Assert.Contains("schema version 9999 is newer than this Custos build supports (up to 4)", error.Message);
+        Assert.Contains("schema version 9999 is newer than this Custos build supports (up to 5)", error.Message);
     }
 
     [Fact]

@@ -11,10 +11,11 @@ namespace Custos.Server.Api.Rest.Tokens;
 public static class TokenEndpoints
 {
     /// <summary>Create request: name, scopes (admin, manage, use, read; default use and read), optional ttl in seconds.</summary>
-    public sealed record CreateRequest(string? Name = null, IReadOnlyList<string>? Scopes = null, long? TtlSeconds = null);
+    public sealed record CreateRequest(string? Name = null, IReadOnlyList<string>? Scopes = null, long? TtlSeconds = null, IReadOnlyList<string>? AllowedNetworks = null);
 
     /// <summary>A token's record; <see cref="Token"/> is set only in the create response.</summary>
-    public sealed record TokenResponse(string Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, string? Token = null);
+    public sealed record TokenResponse(string Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, string? Token = null,
+        IReadOnlyList<string>? AllowedNetworks = null);
 
     /// <summary>The list response.</summary>
     public sealed record ListResponse(IReadOnlyList<TokenResponse> Tokens);
@@ -35,7 +36,7 @@ public static class TokenEndpoints
         var req = body.Value ?? new CreateRequest();
         if (req.TtlSeconds is <= 0 or > 315_360_000) return ProblemMapper.Problem(ErrorCode.ValidationFailed, "ttlSeconds is 60 to 315360000");
         TimeSpan? ttl = req.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
-        var result = await admin.CreateTokenAsync(http.Principal(), req.Name ?? "token", req.Scopes ?? [AccessScopes.Use, AccessScopes.Read], ttl, ct);
+        var result = await admin.CreateTokenAsync(http.Principal(), req.Name ?? "token", req.Scopes ?? [AccessScopes.Use, AccessScopes.Read], ttl, req.AllowedNetworks, ct);
         if (!result.IsSuccess) return ProblemMapper.ToResult(result.Error);
         http.Response.Headers.CacheControl = "no-store";
         return Results.Json(From(result.Value.Token) with { Token = result.Value.Secret }, ApiJsonContext.Default.TokenResponse, statusCode: 201);
@@ -48,5 +49,5 @@ public static class TokenEndpoints
         (await admin.RevokeTokenAsync(http.Principal(), id, ct)).ToHttp(From);
 
     private static TokenResponse From(AccessToken t) =>
-        new(t.Id, t.Name, t.Scopes.Order(StringComparer.Ordinal).ToList(), t.CreatedAt, t.ExpiresAt, t.RevokedAt);
+        new(t.Id, t.Name, t.Scopes.Order(StringComparer.Ordinal).ToList(), t.CreatedAt, t.ExpiresAt, t.RevokedAt, null, t.AllowedNetworks);
 }

@@ -21,6 +21,38 @@ public sealed class TokenEndpointsTests : ServerTest
     }
 
     [Fact]
+    public async Task A_token_with_allowed_networks_works_only_from_them()
+    {
+        var inside = await OkAsync(await PostAsync(Root, "/v1/tokens", new { name = "from-loopback", allowedNetworks = new[] { "127.0.0.0/8", "::1" } }), HttpStatusCode.Created);
+        var outside = await OkAsync(await PostAsync(Root, "/v1/tokens", new { name = "from-office", allowedNetworks = new[] { "10.20.0.0/16" } }), HttpStatusCode.Created);
+        Assert.Equal(["127.0.0.0/8", "::1/128"], inside.GetProperty("allowedNetworks").EnumerateArray().Select(n => n.GetString()!).ToArray());
+
+        using var allowed = Server.NewClient(inside.GetProperty("token").GetString());
+        using var refused = Server.NewClient(outside.GetProperty("token").GetString());
+        Assert.Equal(HttpStatusCode.OK, (await allowed.GetAsync("/v1/keys", Ct)).StatusCode);
+        var denied = await refused.GetAsync("/v1/keys", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, denied.StatusCode);
+        Assert.Contains("urn:custos:problem:unauthenticated", await denied.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+
+        var listed = (await OkAsync(await Root.GetAsync("/v1/tokens", Ct))).GetProperty("tokens").EnumerateArray()
+            .Single(t => t.GetProperty("name").GetString() == "from-office");
+        Assert.Equal("10.20.0.0/16", listed.GetProperty("allowedNetworks")[0].GetString());
+    }
+
+    [Theory]
+    [InlineData("10.0.0.0/33")]
+    [InlineData("not-a-network")]
+    [InlineData("10.0.0.1/8")]
+    public async Task A_bad_allowed_network_is_refused_and_no_token_is_made(string network)
+    {
+        var response = await PostAsync(Root, "/v1/tokens", new { name = "bad-net", allowedNetworks = new[] { network } });
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(network, await response.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+        var tokens = (await OkAsync(await Root.GetAsync("/v1/tokens", Ct))).GetProperty("tokens").EnumerateArray();
+        Assert.DoesNotContain(tokens, t => t.GetProperty("name").GetString() == "bad-net");
+    }
+
+    [Fact]
     public async Task List_never_shows_a_secret()
     {
         var created = await OkAsync(await PostAsync(Root, "/v1/tokens", new { name = "listed" }), HttpStatusCode.Created);
