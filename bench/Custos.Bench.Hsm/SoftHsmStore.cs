@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using Custos.Keystores.Pkcs11;
 
 namespace Custos.Bench.Hsm;
 
@@ -8,7 +8,7 @@ namespace Custos.Bench.Hsm;
 /// in the native environment (SoftHSM reads it with getenv, which does not see Environment.SetEnvironmentVariable),
 /// and one token initialised with softhsm2-util. Deleted on dispose.
 /// </summary>
-internal sealed partial class SoftHsmStore : IDisposable
+internal sealed class SoftHsmStore : IDisposable
 {
     public const string ModulePath = "/usr/lib/softhsm/libsofthsm2.so";
 
@@ -30,8 +30,7 @@ internal sealed partial class SoftHsmStore : IDisposable
         var tokens = System.IO.Directory.CreateDirectory(Path.Combine(dir, "tokens")).FullName;
         var config = Path.Combine(dir, "softhsm2.conf");
         File.WriteAllText(config, $"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n");
-        if (SetEnv("SOFTHSM2_CONF", config, 1) != 0) throw new InvalidOperationException("setenv(SOFTHSM2_CONF) failed");
-        Environment.SetEnvironmentVariable("SOFTHSM2_CONF", config);
+        Pkcs11Environment.Set("SOFTHSM2_CONF", config);
         var pin = "bench-" + Guid.NewGuid().ToString("N")[..8];
         var start = new ProcessStartInfo("softhsm2-util") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "--init-token", "--free", "--label", label, "--so-pin", "so-" + pin, "--pin", pin }) start.ArgumentList.Add(a);
@@ -42,9 +41,6 @@ internal sealed partial class SoftHsmStore : IDisposable
         if (process.ExitCode != 0) throw new InvalidOperationException("softhsm2-util --init-token failed: " + output);
         return new SoftHsmStore(dir, label, pin);
     }
-
-    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int SetEnv(string name, string value, int overwrite);
 
     public void Dispose()
     {

@@ -68,48 +68,10 @@ public sealed class Pkcs11Keystore : IKeystore, IDisposable
         var id = Pkcs11ObjectId.New(guid, version);
         return _token.RunAsync(Pkcs11Operation.CreateKey, id, static (s, id) =>
         {
-            var handle = Generate(s, id, hardened: true);
+            var handle = s.GenerateAesKey(id.Label, id.ToCkaId());
             s.Connection.KeyHandles[id] = handle;
             return id.ToHandle();
         }, cancellationToken);
-    }
-
-    private static IObjectHandle Generate(Pkcs11Session s, Pkcs11ObjectId id, bool hardened)
-    {
-        List<IObjectAttribute> template =
-        [
-            Pkcs11Session.Attribute(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
-            Pkcs11Session.Attribute(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
-            Pkcs11Session.Attribute(CKA.CKA_VALUE_LEN, 32UL),
-            Pkcs11Session.Attribute(CKA.CKA_TOKEN, true),
-            Pkcs11Session.Attribute(CKA.CKA_PRIVATE, true),
-            Pkcs11Session.Attribute(CKA.CKA_SENSITIVE, true),
-            Pkcs11Session.Attribute(CKA.CKA_EXTRACTABLE, false),
-            Pkcs11Session.Attribute(CKA.CKA_ENCRYPT, true),
-            Pkcs11Session.Attribute(CKA.CKA_DECRYPT, true),
-            Pkcs11Session.Attribute(CKA.CKA_WRAP, false),
-            Pkcs11Session.Attribute(CKA.CKA_UNWRAP, false),
-            Pkcs11Session.Attribute(CKA.CKA_SIGN, false),
-            Pkcs11Session.Attribute(CKA.CKA_VERIFY, false),
-            Pkcs11Session.Attribute(CKA.CKA_DERIVE, false),
-            Pkcs11Session.Attribute(CKA.CKA_LABEL, id.Label),
-            Pkcs11Session.Attribute(CKA.CKA_ID, id.ToCkaId()),
-        ];
-        if (hardened)
-        {
-            template.Add(Pkcs11Session.Attribute(CKA.CKA_MODIFIABLE, false));
-            template.Add(Pkcs11Session.Attribute(CKA.CKA_COPYABLE, false));
-        }
-        using var mechanism = Pkcs11Session.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN);
-        try
-        {
-            lock (s.ObjectWrites) return s.Raw.GenerateKey(mechanism, template);
-        }
-        catch (Pkcs11Exception e) when (hardened && e.RV is CKR.CKR_ATTRIBUTE_TYPE_INVALID or CKR.CKR_ATTRIBUTE_VALUE_INVALID or CKR.CKR_TEMPLATE_INCONSISTENT)
-        {
-            // Some tokens (PKCS#11 2.20) know no CKA_COPYABLE or refuse CKA_MODIFIABLE=false at generation.
-            return Generate(s, id, hardened: false);
-        }
     }
 
     /// <inheritdoc />

@@ -73,27 +73,7 @@ public sealed class Pkcs11RootKeyProtector
         var key = s.FindByLabel(CKO.CKO_SECRET_KEY, label);
         if (key is not null) return key;
         if (!create) throw Core.Errors.Error.Invariant($"the root wrapping key '{label}' is no longer on HSM token '{s.TokenLabel}'");
-        List<IObjectAttribute> template =
-        [
-            Pkcs11Session.Attribute(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
-            Pkcs11Session.Attribute(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
-            Pkcs11Session.Attribute(CKA.CKA_VALUE_LEN, 32UL),
-            Pkcs11Session.Attribute(CKA.CKA_TOKEN, true),
-            Pkcs11Session.Attribute(CKA.CKA_PRIVATE, true),
-            Pkcs11Session.Attribute(CKA.CKA_SENSITIVE, true),
-            Pkcs11Session.Attribute(CKA.CKA_EXTRACTABLE, false),
-            Pkcs11Session.Attribute(CKA.CKA_MODIFIABLE, false),
-            Pkcs11Session.Attribute(CKA.CKA_ENCRYPT, true),
-            Pkcs11Session.Attribute(CKA.CKA_DECRYPT, true),
-            Pkcs11Session.Attribute(CKA.CKA_WRAP, false),
-            Pkcs11Session.Attribute(CKA.CKA_UNWRAP, false),
-            Pkcs11Session.Attribute(CKA.CKA_SIGN, false),
-            Pkcs11Session.Attribute(CKA.CKA_VERIFY, false),
-            Pkcs11Session.Attribute(CKA.CKA_DERIVE, false),
-            Pkcs11Session.Attribute(CKA.CKA_LABEL, label),
-        ];
-        using var mechanism = Pkcs11Session.Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN);
-        key = s.Raw.GenerateKey(mechanism, template);
+        key = s.GenerateAesKey(label, ckaId: null);
         s.RememberLabel(CKO.CKO_SECRET_KEY, label, key);
         return key;
     }

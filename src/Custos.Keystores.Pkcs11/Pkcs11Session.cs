@@ -36,6 +36,49 @@ internal sealed class Pkcs11Session(Pkcs11Connection connection, ISession sessio
     /// <summary>Pkcs11Interop's factories.</summary>
     public static Pkcs11InteropFactories Factories => Pkcs11Module.Factories;
 
+    /// <summary>
+    /// Generates an AES-256 token key that never leaves the token: private, sensitive, not extractable,
+    /// usable only to encrypt and decrypt, and (where the token allows) neither modifiable nor copyable.
+    /// Serialised with the token's other object writes (SoftHSM 2.6 races otherwise).
+    /// </summary>
+    public IObjectHandle GenerateAesKey(string label, byte[]? ckaId, bool hardened = true)
+    {
+        List<IObjectAttribute> template =
+        [
+            Attribute(CKA.CKA_CLASS, CKO.CKO_SECRET_KEY),
+            Attribute(CKA.CKA_KEY_TYPE, CKK.CKK_AES),
+            Attribute(CKA.CKA_VALUE_LEN, 32UL),
+            Attribute(CKA.CKA_TOKEN, true),
+            Attribute(CKA.CKA_PRIVATE, true),
+            Attribute(CKA.CKA_SENSITIVE, true),
+            Attribute(CKA.CKA_EXTRACTABLE, false),
+            Attribute(CKA.CKA_ENCRYPT, true),
+            Attribute(CKA.CKA_DECRYPT, true),
+            Attribute(CKA.CKA_WRAP, false),
+            Attribute(CKA.CKA_UNWRAP, false),
+            Attribute(CKA.CKA_SIGN, false),
+            Attribute(CKA.CKA_VERIFY, false),
+            Attribute(CKA.CKA_DERIVE, false),
+            Attribute(CKA.CKA_LABEL, label),
+        ];
+        if (ckaId is not null) template.Add(Attribute(CKA.CKA_ID, ckaId));
+        if (hardened)
+        {
+            template.Add(Attribute(CKA.CKA_MODIFIABLE, false));
+            template.Add(Attribute(CKA.CKA_COPYABLE, false));
+        }
+        using var mechanism = Factories.MechanismFactory.Create(CKM.CKM_AES_KEY_GEN);
+        try
+        {
+            lock (ObjectWrites) return Raw.GenerateKey(mechanism, template);
+        }
+        catch (Pkcs11Exception e) when (hardened && e.RV is CKR.CKR_ATTRIBUTE_TYPE_INVALID or CKR.CKR_ATTRIBUTE_VALUE_INVALID or CKR.CKR_TEMPLATE_INCONSISTENT)
+        {
+            // Some tokens (PKCS#11 2.20) know no CKA_COPYABLE or refuse CKA_MODIFIABLE=false at generation.
+            return GenerateAesKey(label, ckaId, hardened: false);
+        }
+    }
+
     /// <summary>Shorthand for an attribute.</summary>
     public static IObjectAttribute Attribute(CKA type, bool value) => Factories.ObjectAttributeFactory.Create(type, value);
 

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
 using Custos.Crypto;
@@ -16,7 +15,7 @@ namespace Custos.Keystores.Pkcs11.Tests;
 /// token's state (sessions, login, PIN failures) get a token of their own. Without SoftHSM2 every test fails
 /// with the install command: these tests must run in CI, never skip.
 /// </summary>
-public sealed partial class SoftHsm : IDisposable
+public sealed class SoftHsm : IDisposable
 {
     /// <summary>Where Debian puts the module.</summary>
     public const string ModulePath = "/usr/lib/softhsm/libsofthsm2.so";
@@ -57,8 +56,7 @@ public sealed partial class SoftHsm : IDisposable
         File.WriteAllText(ConfigPath, $"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\n");
         // .NET keeps its own copy of the environment on Unix: Environment.SetEnvironmentVariable is not seen by
         // getenv() in native code, so SoftHSM would read the machine's config. Set it in libc too.
-        if (SetEnv("SOFTHSM2_CONF", ConfigPath, 1) != 0) throw new InvalidOperationException("setenv(SOFTHSM2_CONF) failed");
-        Environment.SetEnvironmentVariable("SOFTHSM2_CONF", ConfigPath);
+        Pkcs11Environment.Set("SOFTHSM2_CONF", ConfigPath);
         Pin = "pin-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         SoPin = "so-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         foreach (var label in Labels)
@@ -132,9 +130,6 @@ public sealed partial class SoftHsm : IDisposable
 
     private static string? FindOnPath(string name) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Select(d => Path.Combine(d, name)).FirstOrDefault(File.Exists);
-
-    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int SetEnv(string name, string value, int overwrite);
 
     /// <summary>Closes the shared tokens, zeroes the PINs and deletes the store.</summary>
     public void Dispose()
