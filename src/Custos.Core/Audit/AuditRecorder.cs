@@ -38,9 +38,7 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
     /// <summary>Appends an event durably (fail closed: throws when it cannot) and marks the request as recorded.</summary>
     public async ValueTask RecordAsync(Principal principal, AuditEvent auditEvent, CancellationToken cancellationToken)
     {
-        var appended = log.AppendAsync(auditEvent, cancellationToken);
-        if (principal.Request?.ReleaseLogSlot() == true) log.RequestEnded(); // queued: the log need not wait for this request
-        await appended;
+        await log.AppendAsync(auditEvent, principal.Request, cancellationToken);
         principal.Request?.MarkRecorded();
     }
 

@@ -24,6 +24,18 @@ public interface IAuditLog
 
     /// <summary>The request announced by <see cref="RequestStarted"/> has queued its event or ended (call once per request).</summary>
     void RequestEnded() { }
+
+    /// <summary>
+    /// Appends the event of <paramref name="request"/>: queues it, then tells the log that this request has
+    /// nothing more on its way (once per request, see <see cref="RequestInfo.ReleaseLogSlot"/>), then waits
+    /// until it is durable.
+    /// </summary>
+    async ValueTask AppendAsync(AuditEvent auditEvent, RequestInfo? request, CancellationToken cancellationToken)
+    {
+        var appended = AppendAsync(auditEvent, cancellationToken);
+        if (request?.ReleaseLogSlot() == true) RequestEnded();
+        await appended;
+    }
 }
 
 /// <summary>

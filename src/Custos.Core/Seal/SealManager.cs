@@ -233,9 +233,7 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
     {
         try
         {
-            var appended = audit.AppendAsync(Event(operation, request, result.Error), cancellationToken);
-            if (request?.ReleaseLogSlot() == true) audit.RequestEnded();
-            await appended;
+            await audit.AppendAsync(Event(operation, request, result.Error), request, cancellationToken);
             request?.MarkRecorded();
             return result;
         }

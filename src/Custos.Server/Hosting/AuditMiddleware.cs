@@ -51,9 +51,7 @@ public sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, NodeIde
             status < 400 ? null : "http-" + status);
         try
         {
-            var appended = log.AppendAsync(auditEvent, context.RequestAborted);
-            if (info.ReleaseLogSlot()) log.RequestEnded();
-            await appended;
+            await log.AppendAsync(auditEvent, info, context.RequestAborted);
             info.MarkRecorded();
         }
         catch (CustosUnavailableException)
