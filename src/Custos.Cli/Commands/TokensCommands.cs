@@ -13,21 +13,24 @@ public static class TokensCommands
         var tokens = new Command("tokens", "Manage access tokens");
 
         var name = new Option<string>("--name") { Description = "Name of the token (who or what uses it)", Required = true };
-        var scopes = new Option<string[]>("--scope") { Description = "Scope: admin, manage, use, read (repeat; default: use and read)" };
+        var roles = new Option<string[]>("--role", "--scope") { Description = "Role: security-officer, key-admin, key-user, approver, auditor, reader (repeat; default: key-user and reader)" };
+        var groups = new Option<string[]>("--group") { Description = "Group the holder belongs to, e.g. payments-approvers (repeat)" };
         var ttl = new Option<string?>("--ttl") { Description = "Lifetime, e.g. 30m, 12h, 90d (default: no expiry)" };
         var networks = new Option<string[]>("--allow-network") { Description = "Use the token only from this network, e.g. 10.20.0.0/16 or 2001:db8::/32 or one address (repeat; default: anywhere)" };
-        var create = new Command("create", "Create a token; its secret is shown once") { name, scopes, ttl, networks };
+        var create = new Command("create", "Create a token; its secret is shown once") { name, roles, groups, ttl, networks };
         create.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
-            var s = p.GetValue(scopes) is { Length: > 0 } given ? given : null;
+            var r = p.GetValue(roles) is { Length: > 0 } given ? given : null;
+            var g = p.GetValue(groups) is { Length: > 0 } gs ? gs : null;
             var n = p.GetValue(networks) is { Length: > 0 } nets ? nets : null;
-            var body = new TokenEndpoints.CreateRequest(p.GetValue(name), s, ParseTtl(p.GetValue(ttl)), n);
+            var body = new TokenEndpoints.CreateRequest(p.GetValue(name), r, ParseTtl(p.GetValue(ttl)), n, g);
             var t = await api.SendAsync(HttpMethod.Post, "v1/tokens", body, ApiJsonContext.Default.CreateRequest, ApiJsonContext.Default.TokenResponse, ct);
             if (p.GetValue(Globals.Json)) { Globals.PrintJson(t, ApiJsonContext.Default.TokenResponse); return 0; }
             Console.WriteLine($"Token:    {t.Token}");
             Console.WriteLine($"Id:       {t.Id}");
-            Console.WriteLine($"Scopes:   {string.Join(", ", t.Scopes)}");
+            Console.WriteLine($"Roles:    {string.Join(", ", t.Roles)}");
+            Console.WriteLine($"Groups:   {(t.Groups.Count > 0 ? string.Join(", ", t.Groups) : "none")}");
             Console.WriteLine($"Expires:  {(t.ExpiresAt is { } e ? e.ToString("u") : "never")}");
             Console.WriteLine($"From:     {(t.AllowedNetworks is { Count: > 0 } an ? string.Join(", ", an) : "any network")}");
             Console.WriteLine("The token is shown only now; Custos keeps only its hash.");
@@ -40,11 +43,11 @@ public static class TokensCommands
             using var api = Globals.Api(p);
             var r = await api.GetAsync("v1/tokens", ApiJsonContext.Default.TokenListResponse, ct);
             if (p.GetValue(Globals.Json)) { Globals.PrintJson(r, ApiJsonContext.Default.TokenListResponse); return 0; }
-            Console.WriteLine($"{"ID",-22} {"NAME",-20} {"SCOPES",-22} {"EXPIRES",-20} {"STATUS",-8} FROM");
+            Console.WriteLine($"{"ID",-22} {"NAME",-20} {"ROLES",-28} {"EXPIRES",-20} {"STATUS",-8} FROM");
             foreach (var t in r.Tokens)
             {
                 var status = t.RevokedAt is not null ? "revoked" : t.ExpiresAt < DateTimeOffset.UtcNow ? "expired" : "active";
-                Console.WriteLine($"{t.Id,-22} {t.Name,-20} {string.Join(",", t.Scopes),-22} {(t.ExpiresAt?.ToString("u") ?? "never"),-20} {status,-8} {(t.AllowedNetworks is { Count: > 0 } an ? string.Join(",", an) : "any")}");
+                Console.WriteLine($"{t.Id,-22} {t.Name,-20} {string.Join(",", t.Roles),-28} {(t.ExpiresAt?.ToString("u") ?? "never"),-20} {status,-8} {(t.AllowedNetworks is { Count: > 0 } an ? string.Join(",", an) : "any")}");
             }
             return 0;
         });

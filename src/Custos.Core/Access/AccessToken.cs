@@ -8,12 +8,17 @@ public sealed record AccessToken(
     string Id,
     string Name,
     byte[] SecretHash,
-    IReadOnlySet<string> Scopes,
+    IReadOnlySet<string> Roles,
     DateTimeOffset CreatedAt,
     DateTimeOffset? ExpiresAt,
     DateTimeOffset? RevokedAt,
     IReadOnlyList<string>? AllowedNetworks = null)
 {
+    private static readonly IReadOnlySet<string> NoGroups = new HashSet<string>();
+
+    /// <summary>Groups the token's holder belongs to.</summary>
+    public IReadOnlySet<string> Groups { get; init; } = NoGroups;
+
     /// <summary>
     /// True when the token may be used from <paramref name="client"/>: it has no network allowlist, or the
     /// address is in one of its networks (an IPv4 address seen as IPv4-mapped IPv6 counts as IPv4).
@@ -24,5 +29,5 @@ public sealed record AccessToken(
     public bool IsActive(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 
     /// <summary>The principal the token stands for.</summary>
-    public Principal ToPrincipal() => new($"token:{Id}", Name, Scopes);
+    public Principal ToPrincipal() => new($"token:{Id}", Name, Roles) { Groups = Groups };
 }

@@ -6,6 +6,9 @@ using Custos.Core.Ports;
 
 namespace Custos.Core.Access;
 
+/// <summary>What a new token is: its name, roles, groups, lifetime and the networks it may be used from (null: any).</summary>
+public sealed record TokenSpec(string Name, IEnumerable<string> Roles, TimeSpan? Ttl, IEnumerable<string>? Groups = null, IEnumerable<string>? AllowedNetworks = null);
+
 /// <summary>
 /// Issues, checks, lists and revokes bearer tokens. A token is <c>cst_</c> followed by 43 base64url
 /// characters (32 random bytes); only its SHA-256 hash is stored. Checked tokens are cached briefly
@@ -21,36 +24,28 @@ public sealed class TokenService(ITokenRepository tokens, TimeProvider time)
 
     /// <summary>Makes a token; the secret is returned once and never stored.</summary>
     public Task<Result<(AccessToken Token, string Secret)>> CreateAsync(
-        string name, IEnumerable<string> scopes, TimeSpan? ttl, CancellationToken cancellationToken) =>
-        CreateAsync(name, scopes, ttl, null, cancellationToken);
+        string name, IEnumerable<string> roles, TimeSpan? ttl, CancellationToken cancellationToken) =>
+        CreateAsync(new TokenSpec(name, roles, ttl), null, cancellationToken);
 
-    /// <summary>Makes a token, writing <paramref name="auditEvent"/> in the same transaction.</summary>
-    public async Task<Result<(AccessToken Token, string Secret)>> CreateAsync(
-        string name, IEnumerable<string> scopes, TimeSpan? ttl, Audit.AuditEvent? auditEvent, CancellationToken cancellationToken) =>
-        await CreateAsync(name, scopes, ttl, null, auditEvent, cancellationToken);
-
-    /// <summary>Creates a token usable only from <paramref name="allowedNetworks"/> (CIDR; null: from anywhere).</summary>
-    public async Task<Result<(AccessToken Token, string Secret)>> CreateAsync(
-        string name, IEnumerable<string> scopes, TimeSpan? ttl, IEnumerable<string>? allowedNetworks, Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
+    /// <summary>Makes a token as <paramref name="spec"/> says, writing <paramref name="auditEvent"/> in the same transaction.</summary>
+    public async Task<Result<(AccessToken Token, string Secret)>> CreateAsync(TokenSpec spec, Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
     {
-        var scopeSet = new HashSet<string>(scopes, StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(name) || name.Length > 128) return CustosError.Invalid("token name is 1 to 128 characters");
-        if (scopeSet.Count == 0) return CustosError.Invalid($"a token needs at least one scope ({string.Join(", ", AccessScopes.All)})");
-        foreach (var s in scopeSet)
-        {
-            if (!AccessScopes.All.Contains(s)) return CustosError.Invalid($"unknown scope '{s}'; scopes are {string.Join(", ", AccessScopes.All)}");
-        }
-        if (ttl is { } t && (t < TimeSpan.FromMinutes(1) || t > TimeSpan.FromDays(3650))) return CustosError.Invalid("token ttl is 1 minute to 10 years");
-        var networks = NetworkAllowlist.Normalize(allowedNetworks);
+        if (string.IsNullOrWhiteSpace(spec.Name) || spec.Name.Length > 128) return CustosError.Invalid("token name is 1 to 128 characters");
+        var roles = Roles.Normalize(spec.Roles);
+        if (!roles.IsSuccess) return roles.Error;
+        var groups = Roles.NormalizeGroups(spec.Groups);
+        if (!groups.IsSuccess) return groups.Error;
+        if (spec.Ttl is { } t && (t < TimeSpan.FromMinutes(1) || t > TimeSpan.FromDays(3650))) return CustosError.Invalid("token ttl is 1 minute to 10 years");
+        var networks = NetworkAllowlist.Normalize(spec.AllowedNetworks);
         if (!networks.IsSuccess) return networks.Error;
-        var (token, secret) = NewToken(name, scopeSet, ttl);
-        token = token with { AllowedNetworks = networks.Value };
+        var (token, secret) = NewToken(spec.Name, roles.Value, spec.Ttl);
+        token = token with { AllowedNetworks = networks.Value, Groups = groups.Value };
         await tokens.InsertAsync(token, auditEvent, cancellationToken);
         return (token, secret);
     }
 
     /// <summary>A fresh token record and its secret (not stored by this method).</summary>
-    public (AccessToken Token, string Secret) NewToken(string name, IReadOnlySet<string> scopes, TimeSpan? ttl)
+    public (AccessToken Token, string Secret) NewToken(string name, IReadOnlySet<string> roles, TimeSpan? ttl)
     {
         var now = time.GetUtcNow();
         Span<byte> raw = stackalloc byte[32];
@@ -58,7 +53,7 @@ public sealed class TokenService(ITokenRepository tokens, TimeProvider time)
         var secret = Prefix + Base64Url(raw);
         CryptographicOperations.ZeroMemory(raw);
         var id = "tok_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
-        var token = new AccessToken(id, name, Hash(secret), scopes, now, now + ttl, null);
+        var token = new AccessToken(id, name, Hash(secret), roles, now, now + ttl, null);
         return (token, secret);
     }
 

@@ -87,7 +87,7 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
         var split = Shamir.Split(root.Reveal(), shares, threshold, rootKeyId);
         try
         {
-            var (rootToken, secret) = tokens.NewToken("root", new HashSet<string> { AccessScopes.Root }, null);
+            var (rootToken, secret) = tokens.NewToken("root", new HashSet<string> { Roles.Root }, null);
             var wrappedRoot = type == HsmType ? protector!.Protect(root.Reveal(), RootKeyAad(rootKeyId)) : null;
             var config = new SealConfiguration(type, shares, threshold, rootKeyId, sealedKeyring, time.GetUtcNow(), wrappedRoot, wrappedRoot is null ? null : protector!.Name);
             bool stored;

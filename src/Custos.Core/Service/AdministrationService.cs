@@ -9,18 +9,13 @@ namespace Custos.Core.Service;
 public sealed class AdministrationService(TokenService tokens, SealManager seal, Guard guard, AuditRecorder audit)
 {
     /// <summary>Issues a token; its secret is in the result once.</summary>
-    public Task<Result<(AccessToken Token, string Secret)>> CreateTokenAsync(Principal principal, string name, IEnumerable<string> scopes, TimeSpan? ttl, CancellationToken cancellationToken) =>
-        CreateTokenAsync(principal, name, scopes, ttl, null, cancellationToken);
-
-    /// <summary>Creates a token that may be used only from <paramref name="allowedNetworks"/> (CIDR; null: anywhere).</summary>
-    public async Task<Result<(AccessToken Token, string Secret)>> CreateTokenAsync(Principal principal, string name, IEnumerable<string> scopes, TimeSpan? ttl,
-        IEnumerable<string>? allowedNetworks, CancellationToken cancellationToken)
+    public async Task<Result<(AccessToken Token, string Secret)>> CreateTokenAsync(Principal principal, TokenSpec spec, CancellationToken cancellationToken)
     {
         if (guard.Check(principal, Operation.Administer) is { } denied)
             return await audit.RecordAsync(principal, "token.create", Result<(AccessToken, string)>.Fail(denied), _ => (null, null), null, null, cancellationToken);
         var auditEvent = audit.ForChange(principal, "token.create", null, null);
         Result<(AccessToken Token, string Secret)> result;
-        try { result = await tokens.CreateAsync(name, scopes, ttl, allowedNetworks, auditEvent, cancellationToken); }
+        try { result = await tokens.CreateAsync(spec, auditEvent, cancellationToken); }
         catch (Errors.CustosUnavailableException) { principal.Request?.MarkRefusedUnrecorded(); return AuditRecorder.AuditUnavailable; }
         if (result.IsSuccess) { principal.Request?.MarkRecorded(); return result; }
         return await audit.RecordAsync(principal, "token.create", result, _ => (null, null), null, null, cancellationToken);
@@ -51,7 +46,7 @@ public sealed class AdministrationService(TokenService tokens, SealManager seal,
     public async Task<Result<SealStatus>> SealAsync(Principal principal, CancellationToken cancellationToken)
     {
         // Sealing an already sealed server is allowed (and changes nothing): only the scope is checked.
-        CustosError? refused = !principal.Allows(Operation.Administer)
+        CustosError? refused = !Guard.RoleAllows(principal, Operation.Administer)
             ? new CustosError(ErrorCode.Forbidden, $"'{principal.Name}' may not administer Custos")
             : null;
         var recorded = await audit.RecordAsync(principal, "sys.seal",

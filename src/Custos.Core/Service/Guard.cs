@@ -15,14 +15,28 @@ public sealed class Guard(SealManager seal)
     public CustosError? Check(Principal principal, Operation operation)
     {
         if (seal.IsSealed) return CustosError.Sealed;
-        if (!principal.Allows(operation))
+        if (!RoleAllows(principal, operation))
             return new CustosError(ErrorCode.Forbidden, $"'{principal.Name}' may not {Describe(operation)}");
         return null;
     }
 
     /// <summary>Null when <paramref name="principal"/> may do <paramref name="operation"/>, sealed or not (reading the audit log).</summary>
     public static CustosError? CheckAllowedWhileSealed(Principal principal, Operation operation) =>
-        principal.Allows(operation) ? null : new CustosError(ErrorCode.Forbidden, $"'{principal.Name}' may not {Describe(operation)}");
+        RoleAllows(principal, operation) ? null : new CustosError(ErrorCode.Forbidden, $"'{principal.Name}' may not {Describe(operation)}");
+
+    internal static bool RoleAllows(Principal p, Operation operation)
+    {
+        if (p.HasRole(Roles.Root)) return true;
+        return operation switch
+        {
+            Operation.ReadKey => p.Roles.Overlaps([Roles.SecurityOfficer, Roles.KeyAdmin, Roles.KeyUser, Roles.Reader, Roles.Auditor, Roles.Approver]),
+            Operation.CreateKey or Operation.ManageKey or Operation.RotateKey => p.HasRole(Roles.KeyAdmin),
+            Operation.Encrypt or Operation.Decrypt or Operation.GenerateDataKey or Operation.Rewrap => p.HasRole(Roles.KeyUser),
+            Operation.Administer => p.HasRole(Roles.SecurityOfficer),
+            Operation.ReadAudit => p.Roles.Overlaps([Roles.SecurityOfficer, Roles.Auditor]),
+            _ => false,
+        };
+    }
 
     private static string Describe(Operation operation) => operation switch
     {

@@ -8,7 +8,7 @@ namespace Custos.Storage.Sqlite;
 /// <summary>Reading and writing rows of <c>tokens</c>; shared by the token and seal repositories.</summary>
 internal static class TokenRows
 {
-    public const string Columns = "id, secret_hash, name, scopes, created_at, expires_at, revoked_at, allowed_networks";
+    public const string Columns = "id, secret_hash, name, scopes, created_at, expires_at, revoked_at, allowed_networks, groups";
 
     /// <summary>Inserts <paramref name="token"/>; an id or secret hash that exists already is a bug (both are random).</summary>
     public static async Task InsertAsync(SqliteConnection connection, SqliteTransaction transaction, AccessToken token,
@@ -18,12 +18,13 @@ internal static class TokenRows
         command.Transaction = transaction;
         command.CommandText = $"""
             INSERT INTO tokens ({Columns})
-            VALUES (@id, @secret_hash, @name, @scopes, @created_at, @expires_at, @revoked_at, @allowed_networks)
+            VALUES (@id, @secret_hash, @name, @scopes, @created_at, @expires_at, @revoked_at, @allowed_networks, @groups)
             """;
         command.Parameters.AddWithValue("@id", token.Id);
         command.Parameters.Add("@secret_hash", SqliteType.Blob).Value = token.SecretHash;
         command.Parameters.AddWithValue("@name", token.Name);
-        command.Parameters.AddWithValue("@scopes", Json(token.Scopes.Order(StringComparer.Ordinal)));
+        command.Parameters.AddWithValue("@scopes", Json(token.Roles.Order(StringComparer.Ordinal)));
+        command.Parameters.AddWithValue("@groups", Json(token.Groups.Order(StringComparer.Ordinal)));
         command.Parameters.AddWithValue("@created_at", Time(token.CreatedAt));
         command.Parameters.AddWithValue("@expires_at", Time(token.ExpiresAt));
         command.Parameters.AddWithValue("@revoked_at", Time(token.RevokedAt));
@@ -43,9 +44,12 @@ internal static class TokenRows
         r.GetString(0),
         r.GetString(2),
         (byte[])r.GetValue(1),
-        new HashSet<string>(ReadList(r, 3), StringComparer.Ordinal),
+        Roles.FromStored(ReadList(r, 3)),
         ReadTime(r, 4),
         ReadNullableTime(r, 5),
         ReadNullableTime(r, 6),
-        r.IsDBNull(7) ? null : ReadList(r, 7));
+        r.IsDBNull(7) ? null : ReadList(r, 7))
+    {
+        Groups = new HashSet<string>(ReadList(r, 8), StringComparer.Ordinal),
+    };
 }

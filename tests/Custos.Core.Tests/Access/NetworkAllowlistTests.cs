@@ -43,7 +43,7 @@ public sealed class NetworkAllowlistTests
     public async Task Token_service_refuses_a_token_used_from_outside_its_networks()
     {
         var f = new Fakes.CoreFixture();
-        var (token, secret) = (await f.Tokens.CreateAsync("office", [AccessScopes.Use], null, ["10.20.0.0/16"], null, CancellationToken.None)).Value;
+        var (token, secret) = (await f.Tokens.CreateAsync(new TokenSpec("office", [Roles.KeyUser], null, AllowedNetworks: ["10.20.0.0/16"]), null, CancellationToken.None)).Value;
         Assert.Equal(["10.20.0.0/16"], token.AllowedNetworks);
 
         Assert.True((await f.Tokens.AuthenticateAsync(secret, IPAddress.Parse("10.20.0.9"), CancellationToken.None)).IsSuccess);

@@ -19,7 +19,7 @@ public sealed class AuditRecordingTests
     {
         var f = new CoreFixture();
         var before = f.Audit.Events.Count;
-        var reader = new Principal("token:r", "reader", new HashSet<string> { AccessScopes.Read });
+        var reader = new Principal("token:r", "reader", new HashSet<string> { Roles.Reader });
         var ctx = EncryptionContext.From([new("tenant", "acme")]);
 
         var steps = new List<(string Op, AuditOutcome Outcome, Func<Principal, Task<CustosError?>> Run)>();

@@ -20,7 +20,7 @@ public sealed class CoreFixture
     public KeyManagementService Management { get; }
     public KeyAccessService Access { get; }
     public KeyMaintenance Maintenance { get; }
-    public Principal Root { get; } = new("token:root", "root", new HashSet<string> { AccessScopes.Root });
+    public Principal Root { get; } = new("token:root", "root", new HashSet<string> { Roles.Root });
 
     public CoreFixture(bool unseal = true)
     {

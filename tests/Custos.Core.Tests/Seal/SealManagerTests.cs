@@ -32,7 +32,7 @@ public sealed class SealManagerTests
         var f = new CoreFixture(unseal: false);
         var init = (await f.Seal.InitializeAsync(1, 1, "dev", None)).Value;
         var principal = await f.Tokens.AuthenticateAsync(init.RootToken, None);
-        Assert.Contains("root", principal.Value.Scopes);
+        Assert.Contains("root", principal.Value.Roles);
         Assert.Equal(ErrorCode.Unauthenticated, (await f.Tokens.AuthenticateAsync(init.RootToken[..^1] + "x", None)).Error!.Code);
     }
 

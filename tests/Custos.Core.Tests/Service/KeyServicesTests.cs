@@ -127,8 +127,8 @@ public sealed class KeyServicesTests
     {
         var f = new CoreFixture();
         var key = await f.CreateKeyAsync();
-        var reader = new Principal("t", "reader", new HashSet<string> { AccessScopes.Read });
-        var user = new Principal("u", "app", new HashSet<string> { AccessScopes.Use });
+        var reader = new Principal("t", "reader", new HashSet<string> { Roles.Reader });
+        var user = new Principal("u", "app", new HashSet<string> { Roles.KeyUser });
         Assert.Equal(ErrorCode.Forbidden, (await f.Access.EncryptAsync(reader, key.Id, new byte[] { 1 }, EncryptionContext.Empty, None)).Error!.Code);
         Assert.Equal(ErrorCode.Forbidden, (await f.Management.DisableAsync(user, key.Id, None)).Error!.Code);
         Assert.True((await f.Access.EncryptAsync(user, key.Id, new byte[] { 1 }, EncryptionContext.Empty, None)).IsSuccess);

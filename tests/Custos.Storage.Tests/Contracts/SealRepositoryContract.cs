@@ -20,7 +20,7 @@ public abstract class SealRepositoryContract
     private static SealConfiguration Configuration(string rootKeyId = "root-2025") =>
         new("shamir", 5, 3, rootKeyId, RandomNumberGenerator.GetBytes(60), T0.Add(Microsecond * 21));
 
-    private static AccessToken RootToken() => TestTokens.New("root", T0, null, AccessScopes.Root);
+    private static AccessToken RootToken() => TestTokens.New("root", T0, null, Roles.Root);
 
     [Fact]
     public async Task An_uninitialised_store_has_no_configuration()

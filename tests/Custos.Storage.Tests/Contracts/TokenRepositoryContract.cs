@@ -21,7 +21,7 @@ public abstract class TokenRepositoryContract
     {
         var repository = CreateRepository();
         var token = TestTokens.New("ci-deployer ✓", T0.Add(Microsecond * 3), T0.AddDays(90).Add(Microsecond * 7),
-            AccessScopes.Manage, AccessScopes.Use, AccessScopes.Read) with { AllowedNetworks = ["10.20.0.0/16", "2001:db8::/32"] };
+            Roles.KeyAdmin, Roles.KeyUser, Roles.Reader) with { AllowedNetworks = ["10.20.0.0/16", "2001:db8::/32"] };
 
         await repository.InsertAsync(token, Ct);
 

@@ -6,15 +6,19 @@ namespace Custos.Server.Api.Rest.Tokens;
 
 /// <summary>
 /// POST /v1/tokens (create; the secret is returned once), GET /v1/tokens (list, never secrets),
-/// POST /v1/tokens/{id}/revoke. All need the admin scope.
+/// POST /v1/tokens/{id}/revoke. Allowed by the policy's administer operation (security officers by default).
 /// </summary>
 public static class TokenEndpoints
 {
-    /// <summary>Create request: name, scopes (admin, manage, use, read; default use and read), optional ttl in seconds.</summary>
-    public sealed record CreateRequest(string? Name = null, IReadOnlyList<string>? Scopes = null, long? TtlSeconds = null, IReadOnlyList<string>? AllowedNetworks = null);
+    /// <summary>
+    /// Create request: name, roles (default key-user and reader), groups, optional ttl in seconds, allowed networks.
+    /// <see cref="Scopes"/> is the first release's name for roles, still accepted (admin, manage, use, audit, read).
+    /// </summary>
+    public sealed record CreateRequest(string? Name = null, IReadOnlyList<string>? Roles = null, long? TtlSeconds = null, IReadOnlyList<string>? AllowedNetworks = null,
+        IReadOnlyList<string>? Groups = null, IReadOnlyList<string>? Scopes = null);
 
     /// <summary>A token's record; <see cref="Token"/> is set only in the create response.</summary>
-    public sealed record TokenResponse(string Id, string Name, IReadOnlyList<string> Scopes, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, string? Token = null,
+    public sealed record TokenResponse(string Id, string Name, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, string? Token = null,
         IReadOnlyList<string>? AllowedNetworks = null);
 
     /// <summary>The list response.</summary>
@@ -36,7 +40,9 @@ public static class TokenEndpoints
         var req = body.Value ?? new CreateRequest();
         if (req.TtlSeconds is <= 0 or > 315_360_000) return ProblemMapper.Problem(ErrorCode.ValidationFailed, "ttlSeconds is 60 to 315360000");
         TimeSpan? ttl = req.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
-        var result = await admin.CreateTokenAsync(http.Principal(), req.Name ?? "token", req.Scopes ?? [AccessScopes.Use, AccessScopes.Read], ttl, req.AllowedNetworks, ct);
+        if (req.Roles is not null && req.Scopes is not null) return ProblemMapper.Problem(ErrorCode.ValidationFailed, "give roles or (the older name) scopes, not both");
+        var spec = new TokenSpec(req.Name ?? "token", req.Roles ?? req.Scopes ?? [Roles.KeyUser, Roles.Reader], ttl, req.Groups, req.AllowedNetworks);
+        var result = await admin.CreateTokenAsync(http.Principal(), spec, ct);
         if (!result.IsSuccess) return ProblemMapper.ToResult(result.Error);
         http.Response.Headers.CacheControl = "no-store";
         return Results.Json(From(result.Value.Token) with { Token = result.Value.Secret }, ApiJsonContext.Default.TokenResponse, statusCode: 201);
@@ -49,5 +55,5 @@ public static class TokenEndpoints
         (await admin.RevokeTokenAsync(http.Principal(), id, ct)).ToHttp(From);
 
     private static TokenResponse From(AccessToken t) =>
-        new(t.Id, t.Name, t.Scopes.Order(StringComparer.Ordinal).ToList(), t.CreatedAt, t.ExpiresAt, t.RevokedAt, null, t.AllowedNetworks);
+        new(t.Id, t.Name, t.Roles.Order(StringComparer.Ordinal).ToList(), t.Groups.Order(StringComparer.Ordinal).ToList(), t.CreatedAt, t.ExpiresAt, t.RevokedAt, null, t.AllowedNetworks);
 }

@@ -13,7 +13,7 @@ public sealed class TokenEndpointsTests : ServerTest
 
         Assert.StartsWith("cst_", token.GetProperty("token").GetString());
         Assert.Equal("ci", token.GetProperty("name").GetString());
-        Assert.Equal(["read", "use"], token.GetProperty("scopes").EnumerateArray().Select(s => s.GetString()!).ToArray());
+        Assert.Equal(["key-user", "reader"], token.GetProperty("roles").EnumerateArray().Select(s => s.GetString()!).ToArray());
         var created = token.GetProperty("createdAt").GetDateTimeOffset();
         var expires = token.GetProperty("expiresAt").GetDateTimeOffset();
         Assert.InRange((expires - created).TotalSeconds, 3599, 3601);
