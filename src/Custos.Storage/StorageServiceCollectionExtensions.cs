@@ -20,6 +20,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<IKeyRepository, SqliteKeyRepository>();
         services.AddSingleton<ITokenRepository, SqliteTokenRepository>();
         services.AddSingleton<ISealRepository, SqliteSealRepository>();
+        services.AddSingleton<IPolicyRepository, SqlitePolicyRepository>();
         services.AddSingleton<SqliteAuditLog>();
         services.AddSingleton<Core.Audit.IAuditStore, SqliteAuditStore>();
         services.AddSingleton<Core.Audit.IAuditLog>(sp => sp.GetRequiredService<SqliteAuditLog>());

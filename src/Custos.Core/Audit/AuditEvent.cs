@@ -54,6 +54,8 @@ public sealed record AuditEvent
     public string? ClientAddress { get; init; }
     /// <summary>Encryption context keys with HMAC-SHA-256 of their values (base64), never the values.</summary>
     public IReadOnlyDictionary<string, string>? ContextHashes { get; init; }
+    /// <summary>The access-policy version and rule that decided the request ("3/key-users-use"; "0/..." is the built-in default).</summary>
+    public string? Policy { get; init; }
 
     /// <summary>An event for one request (or background action); key, version and context are added with <c>with</c>.</summary>
     public static AuditEvent For(DateTimeOffset time, string node, string principal, RequestInfo? request, string operation, AuditOutcome outcome, string? errorCode) => new()
@@ -67,6 +69,7 @@ public sealed record AuditEvent
         Justification = request?.Justification,
         RequestId = request?.RequestId,
         ClientAddress = request?.ClientAddress,
+        Policy = request?.Decision,
     };
 
     /// <summary>The bytes hashed into the Merkle log.</summary>

@@ -74,7 +74,7 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
     public static AuditOutcome OutcomeOf(CustosError? error) => error?.Code switch
     {
         null => AuditOutcome.Allowed,
-        ErrorCode.Unauthenticated or ErrorCode.Forbidden => AuditOutcome.Denied,
+        ErrorCode.Unauthenticated or ErrorCode.Forbidden or ErrorCode.ApprovalRequired => AuditOutcome.Denied,
         _ => AuditOutcome.Failed,
     };
 

@@ -14,6 +14,19 @@ public sealed class RequestInfo(string requestId, string? clientAddress, string?
     public string? ClientAddress { get; } = clientAddress;
     /// <summary>A justification code the caller gave.</summary>
     public string? Justification { get; } = justification;
+
+    /// <summary>The justification code alone (what policy conditions test).</summary>
+    public string? JustificationCode => Justification;
+
+    /// <summary>The client's address, parsed; null when unknown.</summary>
+    public System.Net.IPAddress? ClientIp => _clientIp ??= System.Net.IPAddress.TryParse(ClientAddress, out var ip) ? ip : null;
+    private System.Net.IPAddress? _clientIp;
+
+    /// <summary>The policy version and rule that decided the request ("3/key-users-use"), for its audit event.</summary>
+    public string? Decision { get; private set; }
+
+    /// <summary>Notes the policy decision; the last one counts (a rewrap is decided for two keys).</summary>
+    public void RecordDecision(int policyVersion, string ruleId) => Decision = $"{policyVersion}/{ruleId}";
     /// <summary>How many events the core recorded for this request.</summary>
     public int EventsRecorded => Volatile.Read(ref _recorded);
 

@@ -3,6 +3,9 @@ namespace Custos.Core.Errors;
 /// <summary>An expected failure: a stable code and a message safe to show to the caller (never secrets).</summary>
 public sealed record CustosError(ErrorCode Code, string Message)
 {
+    /// <summary>Machine-readable facts beside the message (for example the id of the approval request a refusal created); shown as problem extensions.</summary>
+    public IReadOnlyDictionary<string, string>? Details { get; init; }
+
     /// <summary>The one decryption failure, identical for every cause.</summary>
     public static CustosError InvalidCiphertext { get; } = new(ErrorCode.InvalidCiphertext, Custos.Crypto.InvalidCiphertextException.FixedMessage);
 

@@ -46,6 +46,8 @@ public enum ErrorCode
     AuditUnavailable,
     /// <summary>A keystore (an HSM) is at its configured operation limit; retry after the given delay.</summary>
     Throttled,
+    /// <summary>Policy allows the request only after approvals from other principals (or within a grant they yielded).</summary>
+    ApprovalRequired,
 }
 
 /// <summary>Stable wire names for <see cref="ErrorCode"/>.</summary>
@@ -74,6 +76,7 @@ public static class ErrorCodes
         ErrorCode.Unavailable => "unavailable",
         ErrorCode.AuditUnavailable => "audit-unavailable",
         ErrorCode.Throttled => "throttled",
+        ErrorCode.ApprovalRequired => "approval-required",
         _ => throw new ArgumentOutOfRangeException(nameof(code)),
     };
 }

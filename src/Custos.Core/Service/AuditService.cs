@@ -10,9 +10,9 @@ public sealed record CheckpointView(StoredCheckpoint Checkpoint, string Origin, 
 
 /// <summary>
 /// Reading the audit log: checkpoints, events, inclusion and consistency proofs, and witness
-/// cosignatures. Every call passes the guard (scope <c>audit</c>) and is itself recorded.
+/// cosignatures. Every call passes the guard (the policy's read-audit operation) and is itself recorded.
 /// </summary>
-public sealed class AuditService(IAuditStore store, AuditCheckpointer checkpointer, AuditRecorder audit)
+public sealed class AuditService(IAuditStore store, AuditCheckpointer checkpointer, AuditRecorder audit, Guard guard)
 {
     /// <summary>The latest signed checkpoint (signing one first when the log grew since).</summary>
     public async Task<Result<CheckpointView>> GetCheckpointAsync(Principal principal, CancellationToken cancellationToken)
@@ -97,6 +97,6 @@ public sealed class AuditService(IAuditStore store, AuditCheckpointer checkpoint
         return await audit.RecordAsync(principal, "audit.cosign", result, _ => (null, null), null, null, cancellationToken);
     }
 
-    private static async Task<Result<T>> Guarded<T>(Principal principal, Func<Task<Result<T>>> work) =>
-        Guard.CheckAllowedWhileSealed(principal, Operation.ReadAudit) is { } denied ? denied : await work();
+    private async Task<Result<T>> Guarded<T>(Principal principal, Func<Task<Result<T>>> work) =>
+        await guard.AuthorizeAsync(principal, Operation.ReadAudit, null, CancellationToken.None) is { } denied ? denied : await work();
 }

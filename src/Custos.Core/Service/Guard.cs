@@ -1,55 +1,80 @@
+using System.Net;
 using Custos.Core.Access;
+using Custos.Core.Access.Policy;
 using Custos.Core.Errors;
 using Custos.Core.Seal;
 
 namespace Custos.Core.Service;
 
 /// <summary>
-/// The checks every key operation passes before it runs, written once for every protocol:
-/// the server is unsealed, and the principal may perform the operation.
-/// (Policy, residency, quorum and rate limits join this pipeline as they land.)
+/// Decides, for a request that passed the approvals the policy asks for, whether it may go on: returns
+/// null to let it run (a live grant covered it) or the error that refuses it (typically
+/// <see cref="ErrorCode.ApprovalRequired"/> naming the approval request to sign).
 /// </summary>
-public sealed class Guard(SealManager seal)
+public interface IApprovalGate
 {
-    /// <summary>Null when <paramref name="principal"/> may do <paramref name="operation"/> now.</summary>
-    public CustosError? Check(Principal principal, Operation operation)
+    /// <summary>Checks approvals for <paramref name="request"/>, which <paramref name="decision"/> put under quorum.</summary>
+    ValueTask<CustosError?> CheckAsync(AccessRequest request, PolicyDecision decision, ApprovalSubject subject, CancellationToken cancellationToken);
+}
+
+/// <summary>
+/// What exactly is being approved, beyond principal, operation and key: the encryption context (data
+/// plane; approvals bind its SHA-256) or a canonical one-line summary of an administrative request's parameters.
+/// </summary>
+public readonly record struct ApprovalSubject(Crypto.EncryptionContext? Context, string? Summary)
+{
+    /// <summary>A data-plane request bound to its encryption context.</summary>
+    public static ApprovalSubject ForContext(Crypto.EncryptionContext context) => new(context, null);
+
+    /// <summary>SHA-256 of the canonical encryption context (of the empty context when there is none).</summary>
+    public byte[] ContextHash() => System.Security.Cryptography.SHA256.HashData((Context ?? Crypto.EncryptionContext.Empty).Canonical);
+}
+
+/// <summary>Used until approvals are configured: a request under quorum is refused with the rule's reason.</summary>
+public sealed class NoApprovalGate : IApprovalGate
+{
+    /// <inheritdoc />
+    public ValueTask<CustosError?> CheckAsync(AccessRequest request, PolicyDecision decision, ApprovalSubject subject, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<CustosError?>(new CustosError(ErrorCode.ApprovalRequired, decision.Reason));
+}
+
+/// <summary>
+/// The checks every key operation passes before it runs, written once for every protocol: the server is
+/// unsealed, the access policy allows the principal the operation on the key (default deny), approvals
+/// where a rule asks for them, and the rule's rate. Background work by Custos itself passes.
+/// </summary>
+public sealed class Guard(SealManager seal, ActivePolicy policy, RuleRateLimiter rates, IApprovalGate approvals, TimeProvider time)
+{
+    /// <summary>True while Custos is sealed (no key can be used).</summary>
+    public bool IsSealed => seal.IsSealed;
+
+    /// <summary>Null when <paramref name="principal"/> may do <paramref name="operation"/> on <paramref name="key"/> now.</summary>
+    public ValueTask<CustosError?> CheckAsync(Principal principal, Operation operation, KeyFacts? key, CancellationToken cancellationToken,
+        ApprovalSubject? subject = null) =>
+        seal.IsSealed ? ValueTask.FromResult<CustosError?>(CustosError.Sealed) : AuthorizeAsync(principal, operation, key, cancellationToken, subject);
+
+    /// <summary>As <see cref="CheckAsync"/>, sealed or not (reading the audit log, sealing).</summary>
+    public async ValueTask<CustosError?> AuthorizeAsync(Principal principal, Operation operation, KeyFacts? key, CancellationToken cancellationToken,
+        ApprovalSubject? subject = null)
     {
-        if (seal.IsSealed) return CustosError.Sealed;
-        if (!RoleAllows(principal, operation))
-            return new CustosError(ErrorCode.Forbidden, $"'{principal.Name}' may not {Describe(operation)}");
+        if (ReferenceEquals(principal, Principal.System)) return null;
+        var active = await policy.GetAsync(cancellationToken);
+        var request = RequestFor(principal, operation, key);
+        var decision = PolicyEvaluator.Evaluate(active.Document, active.Version, request);
+        principal.Request?.RecordDecision(active.Version, decision.RuleId);
+        switch (decision.Kind)
+        {
+            case DecisionKind.Deny:
+                return new CustosError(ErrorCode.Forbidden, decision.Reason);
+            case DecisionKind.ApprovalRequired:
+                if (await approvals.CheckAsync(request, decision, subject ?? default, cancellationToken) is { } refused) return refused;
+                break;
+        }
+        if (decision.Rate is { } rate) rates.Acquire(active.Version, decision.RuleId, rate, principal.Id);
         return null;
     }
 
-    /// <summary>Null when <paramref name="principal"/> may do <paramref name="operation"/>, sealed or not (reading the audit log).</summary>
-    public static CustosError? CheckAllowedWhileSealed(Principal principal, Operation operation) =>
-        RoleAllows(principal, operation) ? null : new CustosError(ErrorCode.Forbidden, $"'{principal.Name}' may not {Describe(operation)}");
-
-    internal static bool RoleAllows(Principal p, Operation operation)
-    {
-        if (p.HasRole(Roles.Root)) return true;
-        return operation switch
-        {
-            Operation.ReadKey => p.Roles.Overlaps([Roles.SecurityOfficer, Roles.KeyAdmin, Roles.KeyUser, Roles.Reader, Roles.Auditor, Roles.Approver]),
-            Operation.CreateKey or Operation.ManageKey or Operation.RotateKey => p.HasRole(Roles.KeyAdmin),
-            Operation.Encrypt or Operation.Decrypt or Operation.GenerateDataKey or Operation.Rewrap => p.HasRole(Roles.KeyUser),
-            Operation.Administer => p.HasRole(Roles.SecurityOfficer),
-            Operation.ReadAudit => p.Roles.Overlaps([Roles.SecurityOfficer, Roles.Auditor]),
-            _ => false,
-        };
-    }
-
-    private static string Describe(Operation operation) => operation switch
-    {
-        Operation.ReadKey => "read keys",
-        Operation.CreateKey => "create keys",
-        Operation.ManageKey => "manage keys",
-        Operation.RotateKey => "rotate keys",
-        Operation.Encrypt => "encrypt",
-        Operation.Decrypt => "decrypt",
-        Operation.GenerateDataKey => "generate data keys",
-        Operation.Rewrap => "rewrap",
-        Operation.Administer => "administer Custos",
-        Operation.ReadAudit => "read the audit log",
-        _ => operation.ToString(),
-    };
+    /// <summary>The policy's view of a request now.</summary>
+    public AccessRequest RequestFor(Principal principal, Operation operation, KeyFacts? key) =>
+        new(principal, operation, key, principal.Request?.JustificationCode, principal.Request?.ClientIp, time.GetUtcNow());
 }

@@ -1,4 +1,5 @@
 using Custos.Core.Access;
+using Custos.Core.Access.Policy;
 using Custos.Core.Audit;
 using Custos.Core.Errors;
 using Custos.Core.Keys;
@@ -39,10 +40,9 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
 
     private async Task<Result<DataKey>> GenerateDataKeyCoreAsync(Principal principal, string reference, EncryptionContext context, int numberOfBytes, CancellationToken cancellationToken)
     {
-        if (guard.Check(principal, Operation.GenerateDataKey) is { } denied) return denied;
         if (numberOfBytes is < 1 or > MaxDataKeyBytes) return CustosError.Invalid($"numberOfBytes is 1 to {MaxDataKeyBytes}");
         var dek = SecretBytes.Random(numberOfBytes);
-        var encrypted = await EncryptCoreAsync(reference, dek.Reveal().ToArray(), context, clearInput: true, cancellationToken);
+        var encrypted = await EncryptCoreAsync(principal, Operation.GenerateDataKey, reference, dek.Reveal().ToArray(), context, clearInput: true, cancellationToken);
         if (!encrypted.IsSuccess)
         {
             dek.Dispose();
@@ -59,15 +59,14 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
 
     private async Task<Result<Encrypted>> EncryptPublicCoreAsync(Principal principal, string reference, ReadOnlyMemory<byte> plaintext, EncryptionContext context, CancellationToken cancellationToken)
     {
-        if (guard.Check(principal, Operation.Encrypt) is { } denied) return denied;
         if (plaintext.Length is < 1 or > MaxPlaintext) return CustosError.Invalid($"plaintext is 1 to {MaxPlaintext} bytes; use envelope encryption (generate-data-key) for more");
-        return await EncryptCoreAsync(reference, plaintext, context, clearInput: false, cancellationToken);
+        return await EncryptCoreAsync(principal, Operation.Encrypt, reference, plaintext, context, clearInput: false, cancellationToken);
     }
 
     /// <summary>Decrypts a blob; the key and version come from the blob.</summary>
     public async Task<Result<Decrypted>> DecryptAsync(Principal principal, ReadOnlyMemory<byte> blob, EncryptionContext context, CancellationToken cancellationToken)
     {
-        var result = guard.Check(principal, Operation.Decrypt) is { } denied ? denied : await DecryptCoreAsync(blob, context, cancellationToken);
+        var result = await DecryptCoreAsync(principal, Operation.Decrypt, blob, context, cancellationToken);
         return await audit.RecordAsync(principal, "data.decrypt", result, d => (d.KeyId, d.KeyVersion),
             CiphertextBlob.TryParse(blob)?.KeyId, context, cancellationToken, d => d.Plaintext.Dispose());
     }
@@ -86,24 +85,26 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
     private async Task<Result<Rewrapped>> RewrapCoreAsync(Principal principal, ReadOnlyMemory<byte> blob, EncryptionContext sourceContext,
         string? destinationReference, EncryptionContext? destinationContext, CancellationToken cancellationToken)
     {
-        if (guard.Check(principal, Operation.Rewrap) is { } denied) return denied;
-        var decrypted = await DecryptCoreAsync(blob, sourceContext, cancellationToken);
+        var decrypted = await DecryptCoreAsync(principal, Operation.Rewrap, blob, sourceContext, cancellationToken);
         if (!decrypted.IsSuccess) return decrypted.Error;
         using var plaintext = decrypted.Value.Plaintext;
         var target = destinationReference ?? decrypted.Value.KeyId;
-        var encrypted = await EncryptCoreAsync(target, plaintext.Reveal().ToArray(), destinationContext ?? sourceContext, clearInput: true, cancellationToken);
+        var encrypted = await EncryptCoreAsync(principal, Operation.Rewrap, target, plaintext.Reveal().ToArray(), destinationContext ?? sourceContext, clearInput: true, cancellationToken);
         if (!encrypted.IsSuccess) return encrypted.Error;
         var e = encrypted.Value;
         return new Rewrapped(e.CiphertextBlob, e.KeyId, e.KeyVersion, decrypted.Value.KeyId, decrypted.Value.KeyVersion);
     }
 
-    private async Task<Result<Encrypted>> EncryptCoreAsync(string reference, ReadOnlyMemory<byte> plaintext, EncryptionContext context, bool clearInput, CancellationToken cancellationToken)
+    private async Task<Result<Encrypted>> EncryptCoreAsync(Principal principal, Operation operation, string reference, ReadOnlyMemory<byte> plaintext,
+        EncryptionContext context, bool clearInput, CancellationToken cancellationToken)
     {
         try
         {
+            if (guard.IsSealed) return CustosError.Sealed;
             var resolved = await resolver.ReadAsync(reference, cancellationToken);
             if (!resolved.IsSuccess) return resolved.Error;
             var key = resolved.Value;
+            if (await guard.CheckAsync(principal, operation, KeyFacts.Of(key), cancellationToken, ApprovalSubject.ForContext(context)) is { } denied) return denied;
             if (key.CheckUsable() is { } unusable) return unusable;
             if (key.Purpose != KeyPurpose.EncryptDecrypt) return new CustosError(ErrorCode.InvalidKeyUsage, $"key {key.Id} is not for encryption");
             var version = key.Primary;
@@ -120,11 +121,14 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
         }
     }
 
-    private async Task<Result<Decrypted>> DecryptCoreAsync(ReadOnlyMemory<byte> blobBytes, EncryptionContext context, CancellationToken cancellationToken)
+    private async Task<Result<Decrypted>> DecryptCoreAsync(Principal principal, Operation operation, ReadOnlyMemory<byte> blobBytes, EncryptionContext context,
+        CancellationToken cancellationToken)
     {
+        if (guard.IsSealed) return CustosError.Sealed;
         if (CiphertextBlob.TryParse(blobBytes) is not { } blob) return CustosError.InvalidCiphertext;
         var key = await resolver.ReadByIdAsync(blob.KeyId, cancellationToken);
         if (key is null) return CustosError.InvalidCiphertext;
+        if (await guard.CheckAsync(principal, operation, KeyFacts.Of(key), cancellationToken, ApprovalSubject.ForContext(context)) is { } denied) return denied;
         if (key.CheckUsable() is { } unusable) return unusable;
         var version = key.FindVersion(blob.KeyVersion);
         if (version is null) return CustosError.InvalidCiphertext;

@@ -1,4 +1,5 @@
 using Custos.Core.Access;
+using Custos.Core.Access.Policy;
 using Custos.Core.Audit;
 using Custos.Core.Errors;
 using Custos.Core.Keys;
@@ -53,10 +54,12 @@ public sealed partial class KeyManagementService(
 
     private async Task<Result<ManagedKey>> CreateCoreAsync(Principal principal, CreateKeyCommand command, CancellationToken cancellationToken)
     {
-        if (guard.Check(principal, Operation.CreateKey) is { } denied) return denied;
+        if (guard.IsSealed) return CustosError.Sealed;
         if (command.Alias is not null && !KeyReference.IsValidAlias(command.Alias))
             return CustosError.Invalid($"alias '{command.Alias}' is not valid: 1-128 characters of letters, digits, '-', '_', '.'");
         if (command.Attributes.Validate() is { } invalid) return invalid;
+        if (await guard.CheckAsync(principal, Operation.CreateKey, KeyFacts.Of(command.Alias, command.Attributes), cancellationToken,
+                new ApprovalSubject(null, Summary(command))) is { } denied) return denied;
         if (keystores.ForCustody(command.Custody) is not { } keystore)
             return new CustosError(ErrorCode.CustodyUnavailable, $"custody '{command.Custody.Name()}' is not configured on this server");
         if (command.Alias is not null && await repository.GetByAliasAsync(command.Alias, cancellationToken) is not null)
@@ -93,7 +96,13 @@ public sealed partial class KeyManagementService(
     /// <summary>One key's metadata.</summary>
     public async Task<Result<ManagedKey>> GetAsync(Principal principal, string reference, CancellationToken cancellationToken)
     {
-        var result = guard.Check(principal, Operation.ReadKey) is { } denied ? denied : await resolver.LoadForChangeAsync(reference, cancellationToken);
+        Result<ManagedKey> result;
+        if (guard.IsSealed) result = CustosError.Sealed;
+        else
+        {
+            result = await resolver.LoadForChangeAsync(reference, cancellationToken);
+            if (result.IsSuccess && await guard.CheckAsync(principal, Operation.ReadKey, KeyFacts.Of(result.Value), cancellationToken) is { } denied) result = denied;
+        }
         return await audit.RecordAsync(principal, "key.get", result, k => (k.Id, null), KeyIds.IdOrNull(reference), null, cancellationToken);
     }
 
@@ -101,12 +110,34 @@ public sealed partial class KeyManagementService(
     public async Task<Result<KeyPage>> ListAsync(Principal principal, string? after, int limit, CancellationToken cancellationToken)
     {
         Result<KeyPage> result;
-        if (guard.Check(principal, Operation.ReadKey) is { } denied) result = denied;
+        if (guard.IsSealed) result = CustosError.Sealed;
         else if (limit is < 1 or > 1000) result = CustosError.Invalid("limit is 1 to 1000");
         else if (after is not null && !KeyIds.IsValid(after)) result = CustosError.Invalid("the page cursor is not valid");
-        else result = await repository.ListAsync(after, limit, cancellationToken);
+        else result = await ListReadableAsync(principal, after, limit, cancellationToken);
         return await audit.RecordAsync(principal, "key.list", result, _ => (null, null), null, null, cancellationToken);
     }
+
+    /// <summary>
+    /// A page of the keys <paramref name="principal"/> may read: all of them when a rule lets it read every key,
+    /// else those its rules select (the page may then be shorter than <paramref name="limit"/>; the cursor still
+    /// moves over every key). Refused when it may read none of the page's keys and no rule lets it read keys at all.
+    /// </summary>
+    private async Task<Result<KeyPage>> ListReadableAsync(Principal principal, string? after, int limit, CancellationToken cancellationToken)
+    {
+        var everything = await guard.CheckAsync(principal, Operation.ReadKey, null, cancellationToken);
+        var page = await repository.ListAsync(after, limit, cancellationToken);
+        if (everything is null) return page;
+        var readable = new List<ManagedKey>(page.Keys.Count);
+        foreach (var key in page.Keys)
+        {
+            if (await guard.CheckAsync(principal, Operation.ReadKey, KeyFacts.Of(key), cancellationToken) is null) readable.Add(key);
+        }
+        if (readable.Count == 0) return everything;
+        return page with { Keys = readable };
+    }
+
+    private static string Summary(CreateKeyCommand c) =>
+        $"create alias={c.Alias ?? "-"} custody={c.Custody.Name()} purpose={c.Purpose.Name()} spec={c.Spec.Name()} classification={c.Attributes.Classification.Name()}";
 
     /// <summary>Edits alias and attributes.</summary>
     public Task<Result<ManagedKey>> UpdateAsync(Principal principal, string reference, KeyUpdate update, CancellationToken cancellationToken) =>
@@ -130,7 +161,7 @@ public sealed partial class KeyManagementService(
 
     /// <summary>Disables a key.</summary>
     public Task<Result<ManagedKey>> DisableAsync(Principal principal, string reference, CancellationToken cancellationToken) =>
-        ChangeAsync(principal, Operation.ManageKey, reference, "key.disable", (k, now) => ValueTask.FromResult(k.Disable(now)), cancellationToken);
+        ChangeAsync(principal, Operation.DisableKey, reference, "key.disable", (k, now) => ValueTask.FromResult(k.Disable(now)), cancellationToken);
 
     /// <summary>Enables a disabled key.</summary>
     public Task<Result<ManagedKey>> EnableAsync(Principal principal, string reference, CancellationToken cancellationToken) =>
@@ -138,7 +169,8 @@ public sealed partial class KeyManagementService(
 
     /// <summary>Schedules destruction after a waiting period of 7 to 30 days.</summary>
     public Task<Result<ManagedKey>> ScheduleDestructionAsync(Principal principal, string reference, int pendingDays, CancellationToken cancellationToken) =>
-        ChangeAsync(principal, Operation.ManageKey, reference, "key.schedule-destruction", (k, now) => ValueTask.FromResult(k.ScheduleDestruction(pendingDays, now)), cancellationToken);
+        ChangeAsync(principal, Operation.DestroyKey, reference, "key.schedule-destruction", (k, now) => ValueTask.FromResult(k.ScheduleDestruction(pendingDays, now)), cancellationToken,
+            $"pendingDays={pendingDays}");
 
     /// <summary>Cancels a scheduled destruction.</summary>
     public Task<Result<ManagedKey>> CancelDestructionAsync(Principal principal, string reference, CancellationToken cancellationToken) =>
@@ -201,27 +233,35 @@ public sealed partial class KeyManagementService(
 
     private async Task<Result<ManagedKey>> ChangeAsync(
         Principal principal, Operation operation, string reference, string auditOperation,
-        Func<ManagedKey, DateTimeOffset, ValueTask<CustosError?>> change, CancellationToken cancellationToken)
+        Func<ManagedKey, DateTimeOffset, ValueTask<CustosError?>> change, CancellationToken cancellationToken, string? parameters = null)
     {
-        var (result, recorded) = await ChangeCoreAsync(principal, operation, reference, auditOperation, change, cancellationToken);
+        var (result, recorded) = await ChangeCoreAsync(principal, operation, reference, auditOperation, change, parameters, cancellationToken);
         if (recorded) return result; // the event was written with the change, in the same transaction
         return await audit.RecordAsync(principal, auditOperation, result, k => (k.Id, k.PrimaryVersion), KeyIds.IdOrNull(reference), null, cancellationToken);
     }
 
     private async Task<(Result<ManagedKey> Result, bool Recorded)> ChangeCoreAsync(
         Principal principal, Operation operation, string reference, string auditOperation,
-        Func<ManagedKey, DateTimeOffset, ValueTask<CustosError?>> change, CancellationToken cancellationToken)
+        Func<ManagedKey, DateTimeOffset, ValueTask<CustosError?>> change, string? parameters, CancellationToken cancellationToken)
     {
-        if (guard.Check(principal, operation) is { } denied) return (denied, false);
+        if (guard.IsSealed) return (CustosError.Sealed, false);
+        var subject = new ApprovalSubject(null, parameters is null ? auditOperation : $"{auditOperation} {parameters}");
         for (int attempt = 1; ; attempt++)
         {
             var loaded = await resolver.LoadForChangeAsync(reference, cancellationToken);
             if (!loaded.IsSuccess) return (loaded, false);
             var key = loaded.Value;
+            if (await guard.CheckAsync(principal, operation, KeyFacts.Of(key), cancellationToken, subject) is { } denied) return (denied, false);
             var before = key.Revision;
             var versionsBefore = key.Versions.Count;
             if (await change(key, time.GetUtcNow()) is { } refused) return (refused, false);
             if (!key.HasChanges) return (key, false); // nothing to save (e.g. disable a disabled key)
+            // An edit must also be allowed for what the key becomes (no escaping a rule by reclassifying or retagging).
+            if (operation == Operation.ManageKey && await guard.CheckAsync(principal, operation, KeyFacts.Of(key), cancellationToken, subject) is { } deniedAfter)
+            {
+                await DropNewMaterialAsync(key, versionsBefore, cancellationToken);
+                return (deniedAfter, false);
+            }
             SaveOutcome outcome;
             try
             {

@@ -106,6 +106,9 @@ public static class CustosHost
         services.AddSingleton<IKeyringProvider>(sp => sp.GetRequiredService<SealManager>());
         services.AddSingleton(sp => new KeyCache(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(options.KeyCacheSeconds)));
         services.AddSingleton<KeyResolver>();
+        services.AddSingleton<Core.Access.Policy.ActivePolicy>();
+        services.AddSingleton<Core.Access.Policy.RuleRateLimiter>();
+        services.AddSingleton<IApprovalGate, NoApprovalGate>();
         services.AddSingleton<Guard>();
         services.AddSingleton<KeyManagementService>();
         services.AddSingleton<KeyAccessService>();

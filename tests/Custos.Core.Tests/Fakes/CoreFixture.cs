@@ -20,6 +20,9 @@ public sealed class CoreFixture
     public KeyManagementService Management { get; }
     public KeyAccessService Access { get; }
     public KeyMaintenance Maintenance { get; }
+    public InMemoryPolicyRepository Policies { get; }
+    public Custos.Core.Access.Policy.ActivePolicy ActivePolicy { get; }
+    public Guard Guard { get; }
     public Principal Root { get; } = new("token:root", "root", new HashSet<string> { Roles.Root });
 
     public CoreFixture(bool unseal = true)
@@ -31,7 +34,10 @@ public sealed class CoreFixture
         Seal = new SealManager(Store, Tokens, Audit, node, Time, NullLogger<SealManager>.Instance);
         var recorder = new Custos.Core.Audit.AuditRecorder(Audit, Seal, Time, node);
         var resolver = new KeyResolver(Keys, new KeyCache(Time, TimeSpan.FromSeconds(5)));
-        var guard = new Guard(Seal);
+        Policies = new InMemoryPolicyRepository(Audit);
+        ActivePolicy = new Custos.Core.Access.Policy.ActivePolicy(Policies, Time);
+        var guard = new Guard(Seal, ActivePolicy, new Custos.Core.Access.Policy.RuleRateLimiter(), new NoApprovalGate(), Time);
+        Guard = guard;
         var registry = new FakeRegistry(Keystore);
         Management = new KeyManagementService(resolver, Keys, registry, guard, recorder, Time, NullLogger<KeyManagementService>.Instance);
         Access = new KeyAccessService(resolver, registry, guard, recorder);

@@ -14,7 +14,7 @@ public static class ProblemMapper
         ErrorCode.ValidationFailed or ErrorCode.InvalidCiphertext or ErrorCode.InvalidShare
             or ErrorCode.InvalidKeyUsage or ErrorCode.CustodyUnavailable => StatusCodes.Status400BadRequest,
         ErrorCode.Unauthenticated => StatusCodes.Status401Unauthorized,
-        ErrorCode.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorCode.Forbidden or ErrorCode.ApprovalRequired => StatusCodes.Status403Forbidden,
         ErrorCode.NotFound => StatusCodes.Status404NotFound,
         ErrorCode.AliasAlreadyExists or ErrorCode.InvalidKeyState or ErrorCode.KeyDisabled or ErrorCode.KeyPendingDestruction
             or ErrorCode.KeyDestroyed or ErrorCode.AlreadyInitialized or ErrorCode.Conflict => StatusCodes.Status409Conflict,
@@ -24,7 +24,11 @@ public static class ProblemMapper
     };
 
     /// <summary>The problem result for a core error.</summary>
-    public static IResult ToResult(CustosError error) => Problem(error.Code, error.Message);
+    public static IResult ToResult(CustosError error) =>
+        error.Details is not { Count: > 0 } details
+            ? Problem(error.Code, error.Message)
+            : Results.Problem(type: TypePrefix + error.Code.WireName(), title: Title(error.Code), detail: error.Message, statusCode: Status(error.Code),
+                extensions: details.ToDictionary(d => d.Key, d => (object?)d.Value));
 
     /// <summary>A problem result for a code and a message that is safe to show.</summary>
     public static IResult Problem(ErrorCode code, string detail) =>
@@ -56,6 +60,7 @@ public static class ProblemMapper
         ErrorCode.Unavailable => "Service unavailable",
         ErrorCode.AuditUnavailable => "Audit log unavailable",
         ErrorCode.Throttled => "Too many requests",
+        ErrorCode.ApprovalRequired => "Approval required",
         _ => "Error",
     };
 }

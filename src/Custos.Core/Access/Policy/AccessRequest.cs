@@ -1,0 +1,59 @@
+using System.Net;
+using Custos.Core.Keys;
+
+namespace Custos.Core.Access.Policy;
+
+/// <summary>The facts about a key that rules can select on.</summary>
+public sealed record KeyFacts(string? Id, string? Alias, Classification Classification, IReadOnlyList<string> DataCategories, IReadOnlyDictionary<string, string> Tags)
+{
+    /// <summary>The facts of an existing key.</summary>
+    public static KeyFacts Of(ManagedKey key) =>
+        new(key.Id, key.Alias, key.Attributes.Classification, key.Attributes.DataCategories, key.Attributes.Tags);
+
+    /// <summary>The facts of a key about to be created (it has no id yet).</summary>
+    public static KeyFacts Of(string? alias, KeyAttributes attributes) =>
+        new(null, alias, attributes.Classification, attributes.DataCategories, attributes.Tags);
+
+    /// <summary>How the key is named in messages.</summary>
+    public string Describe() => Id ?? (Alias is not null ? "alias/" + Alias : "a new key");
+}
+
+/// <summary>One request as the policy sees it: who, what, which key (none for keyless operations), and the circumstances.</summary>
+public sealed record AccessRequest(
+    Principal Principal,
+    Operation Operation,
+    KeyFacts? Key,
+    string? Justification,
+    IPAddress? ClientAddress,
+    DateTimeOffset Time);
+
+/// <summary>What the policy decided.</summary>
+public enum DecisionKind
+{
+    /// <summary>Allowed now.</summary>
+    Allow,
+    /// <summary>Refused.</summary>
+    Deny,
+    /// <summary>Allowed once approvals (or a live grant) are there.</summary>
+    ApprovalRequired,
+}
+
+/// <summary>How one rule related to the request, for <c>policy explain</c>.</summary>
+public sealed record RuleTrace(string RuleId, PolicyEffect Effect, bool Applies, string Why);
+
+/// <summary>
+/// A decision, the rule that made it (<see cref="PolicyDecision.DefaultDeny"/> when none did), a reason
+/// fit for a 403, and the trace of every rule.
+/// </summary>
+public sealed record PolicyDecision(
+    DecisionKind Kind,
+    string RuleId,
+    string Reason,
+    ApprovalRequirement? Approvals,
+    RateCondition? Rate,
+    int PolicyVersion,
+    IReadOnlyList<RuleTrace> Trace)
+{
+    /// <summary>The pseudo-rule that refuses what no rule allows.</summary>
+    public const string DefaultDeny = "default-deny";
+}
