@@ -110,6 +110,9 @@ public static class CustosHost
         services.AddSingleton<Core.Access.Policy.RuleRateLimiter>();
         services.AddSingleton<IApprovalGate, NoApprovalGate>();
         services.AddSingleton<Guard>();
+        services.AddSingleton<IPrincipalSource, TokenPrincipalSource>();
+        services.AddSingleton<PrincipalDirectory>();
+        services.AddSingleton<PolicyService>();
         services.AddSingleton<KeyManagementService>();
         services.AddSingleton<KeyAccessService>();
         services.AddSingleton<AdministrationService>();

@@ -40,6 +40,12 @@ namespace Custos.Server.Api.Rest;
 [JsonSerializable(typeof(Audit.AuditEndpoints.ProofResponse))]
 [JsonSerializable(typeof(Audit.AuditEndpoints.ConsistencyResponse))]
 [JsonSerializable(typeof(Audit.AuditEndpoints.CosignatureRequest), TypeInfoPropertyName = "CosignatureRequest")]
+[JsonSerializable(typeof(Policy.PolicyEndpoints.ProposeRequest), TypeInfoPropertyName = "ProposeRequest")]
+[JsonSerializable(typeof(Policy.PolicyEndpoints.PolicyResponse), TypeInfoPropertyName = "PolicyResponse")]
+[JsonSerializable(typeof(Policy.PolicyEndpoints.PolicyListResponse), TypeInfoPropertyName = "PolicyListResponse")]
+[JsonSerializable(typeof(Policy.PolicyEndpoints.ExplainRequest), TypeInfoPropertyName = "ExplainRequest")]
+[JsonSerializable(typeof(Policy.PolicyEndpoints.ExplainResponse), TypeInfoPropertyName = "ExplainResponse")]
+[JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

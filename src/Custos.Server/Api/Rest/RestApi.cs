@@ -34,6 +34,7 @@ public static class RestApi
 
         TokenEndpoints.Map(v1.MapGroup("/tokens").WithTags("Tokens").RequireAuthorization());
         Audit.AuditEndpoints.Map(v1.MapGroup("/audit").WithTags("Audit").RequireAuthorization());
+        Policy.PolicyEndpoints.Map(v1.MapGroup("/policy").WithTags("Access policy").RequireAuthorization());
     }
 
     /// <summary>
