@@ -17,6 +17,7 @@ public static class CliApp
         root.Subcommands.Add(KeysCommands.Create());
         foreach (var c in CryptoCommands.Create()) root.Subcommands.Add(c);
         root.Subcommands.Add(TokensCommands.Create());
+        root.Subcommands.Add(PolicyCommands.Create());
         root.Subcommands.Add(TlsCommands.Create());
         root.Subcommands.Add(Commands.Audit.AuditCommands.Create());
         return root;
