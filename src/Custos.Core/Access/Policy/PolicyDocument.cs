@@ -11,7 +11,7 @@ namespace Custos.Core.Access.Policy;
 public sealed record PolicyDocument
 {
     /// <summary>The rules, in the order they are shown and explained.</summary>
-    public IReadOnlyList<PolicyRule> Rules { get; init; } = [];
+    public IReadOnlyList<PolicyRule> Rules { get; set; } = [];
 
     /// <summary>The canonical JSON of the document (what is stored and hashed).</summary>
     public byte[] ToCanonicalJson() => JsonSerializer.SerializeToUtf8Bytes(this, PolicyJson.Default.PolicyDocument);
@@ -41,84 +41,84 @@ public enum PolicyEffect
 public sealed record PolicyRule
 {
     /// <summary>Unique name, shown in decisions and in 403 reasons (1-64 of a-z, 0-9, '-').</summary>
-    public string Id { get; init; } = "";
+    public string Id { get; set; } = "";
     /// <summary>Why the rule exists.</summary>
-    public string? Description { get; init; }
+    public string? Description { get; set; }
     /// <summary>Allow (default) or deny.</summary>
-    public PolicyEffect Effect { get; init; } = PolicyEffect.Allow;
+    public PolicyEffect Effect { get; set; } = PolicyEffect.Allow;
     /// <summary>Principal ids ("token:tok_...", "cert:alice") or "*" for everyone authenticated.</summary>
-    public IReadOnlyList<string>? Principals { get; init; }
+    public IReadOnlyList<string>? Principals { get; set; }
     /// <summary>Roles, any of which makes a principal match.</summary>
-    public IReadOnlyList<string>? Roles { get; init; }
+    public IReadOnlyList<string>? Roles { get; set; }
     /// <summary>Groups, any of which makes a principal match.</summary>
-    public IReadOnlyList<string>? Groups { get; init; }
+    public IReadOnlyList<string>? Groups { get; set; }
     /// <summary>Operation names or shorthands ("*", "data", "lifecycle").</summary>
-    public IReadOnlyList<string> Operations { get; init; } = [];
+    public IReadOnlyList<string> Operations { get; set; } = [];
     /// <summary>Which keys; absent means every key and the operations that touch no key.</summary>
-    public KeySelector? Keys { get; init; }
+    public KeySelector? Keys { get; set; }
     /// <summary>When the rule applies.</summary>
-    public RuleConditions? Conditions { get; init; }
+    public RuleConditions? Conditions { get; set; }
     /// <summary>Approvals an allowed request needs first (allow rules only).</summary>
-    public ApprovalRequirement? Approvals { get; init; }
+    public ApprovalRequirement? Approvals { get; set; }
 }
 
 /// <summary>Keys a rule covers; every given part must match (within a part, any value).</summary>
 public sealed record KeySelector
 {
     /// <summary>Key ids.</summary>
-    public IReadOnlyList<string>? Ids { get; init; }
+    public IReadOnlyList<string>? Ids { get; set; }
     /// <summary>Aliases, with '*' wildcards ("payments-*").</summary>
-    public IReadOnlyList<string>? Aliases { get; init; }
+    public IReadOnlyList<string>? Aliases { get; set; }
     /// <summary>Tags the key must carry; a value "*" means any value.</summary>
-    public IReadOnlyDictionary<string, string>? Tags { get; init; }
+    public IReadOnlyDictionary<string, string>? Tags { get; set; }
     /// <summary>Classifications (public, internal, confidential, restricted, secret).</summary>
-    public IReadOnlyList<string>? Classifications { get; init; }
+    public IReadOnlyList<string>? Classifications { get; set; }
     /// <summary>Data categories, any of which the key must protect.</summary>
-    public IReadOnlyList<string>? DataCategories { get; init; }
+    public IReadOnlyList<string>? DataCategories { get; set; }
 }
 
 /// <summary>Conditions on the request; all given must hold.</summary>
 public sealed record RuleConditions
 {
     /// <summary>Justification codes required or forbidden.</summary>
-    public JustificationCondition? Justifications { get; init; }
+    public JustificationCondition? Justifications { get; set; }
     /// <summary>CIDR networks the request must come from.</summary>
-    public IReadOnlyList<string>? Networks { get; init; }
+    public IReadOnlyList<string>? Networks { get; set; }
     /// <summary>Days and hours in which the rule applies.</summary>
-    public TimeWindow? Time { get; init; }
+    public TimeWindow? Time { get; set; }
     /// <summary>How often the rule may allow a request, per principal.</summary>
-    public RateCondition? Rate { get; init; }
+    public RateCondition? Rate { get; set; }
 }
 
 /// <summary>Justification codes: <see cref="Require"/> one of them ("*": any code), none of <see cref="Forbid"/>.</summary>
 public sealed record JustificationCondition
 {
     /// <summary>The request must carry one of these codes ("*": any published code).</summary>
-    public IReadOnlyList<string>? Require { get; init; }
+    public IReadOnlyList<string>? Require { get; set; }
     /// <summary>The request must not carry any of these codes.</summary>
-    public IReadOnlyList<string>? Forbid { get; init; }
+    public IReadOnlyList<string>? Forbid { get; set; }
 }
 
 /// <summary>Days of the week and a daily window (from inclusive, to exclusive) in a time zone.</summary>
 public sealed record TimeWindow
 {
     /// <summary>Days ("mon" ... "sun"); absent: every day.</summary>
-    public IReadOnlyList<string>? Days { get; init; }
+    public IReadOnlyList<string>? Days { get; set; }
     /// <summary>Start, "HH:mm" (default 00:00).</summary>
-    public string? From { get; init; }
+    public string? From { get; set; }
     /// <summary>End, "HH:mm" (default 24:00); may be before From for a window across midnight.</summary>
-    public string? To { get; init; }
+    public string? To { get; set; }
     /// <summary>IANA time zone (default UTC).</summary>
-    public string? TimeZone { get; init; }
+    public string? TimeZone { get; set; }
 }
 
 /// <summary>At most <see cref="Requests"/> allowed requests per principal in <see cref="PerSeconds"/> seconds.</summary>
 public sealed record RateCondition
 {
     /// <summary>Requests allowed in one window.</summary>
-    public int Requests { get; init; }
+    public int Requests { get; set; }
     /// <summary>Window length in seconds.</summary>
-    public int PerSeconds { get; init; } = 60;
+    public int PerSeconds { get; set; } = 60;
 }
 
 /// <summary>
@@ -129,13 +129,13 @@ public sealed record RateCondition
 public sealed record ApprovalRequirement
 {
     /// <summary>How many distinct approvers (1-10).</summary>
-    public int Count { get; init; }
+    public int Count { get; set; }
     /// <summary>The group approvers must belong to; absent: any approver.</summary>
-    public string? Group { get; init; }
+    public string? Group { get; set; }
     /// <summary>How long a data-plane grant lasts (1-1440 minutes; default 15).</summary>
-    public int GrantMinutes { get; init; } = 15;
+    public int GrantMinutes { get; set; } = 15;
     /// <summary>How many requests a data-plane grant serves (1-100000; default 100).</summary>
-    public int GrantUses { get; init; } = 100;
+    public int GrantUses { get; set; } = 100;
 }
 
 /// <summary>JSON of policy documents: camelCase, no nulls written, unknown members refused.</summary>
