@@ -70,8 +70,7 @@ public sealed class Guard(SealManager seal, ActivePolicy policy, RuleRateLimiter
                 if (await approvals.CheckAsync(request, decision, subject ?? default, cancellationToken) is { } refused) return refused;
                 break;
         }
-        if (decision.Rate is { } rate) rates.Acquire(active.Version, decision.RuleId, rate, principal.Id);
-        return null;
+        return decision.Rate is { } rate ? rates.Acquire(active.Version, decision.RuleId, rate, principal.Id) : null;
     }
 
     /// <summary>The policy's view of a request now.</summary>

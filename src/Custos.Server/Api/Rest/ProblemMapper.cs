@@ -24,11 +24,23 @@ public static class ProblemMapper
     };
 
     /// <summary>The problem result for a core error.</summary>
-    public static IResult ToResult(CustosError error) =>
-        error.Details is not { Count: > 0 } details
-            ? Problem(error.Code, error.Message)
-            : Results.Problem(type: TypePrefix + error.Code.WireName(), title: Title(error.Code), detail: error.Message, statusCode: Status(error.Code),
-                extensions: details.ToDictionary(d => d.Key, d => (object?)d.Value));
+    public static IResult ToResult(CustosError error)
+    {
+        if (error.Details is not { Count: > 0 } details) return Problem(error.Code, error.Message);
+        var problem = Results.Problem(type: TypePrefix + error.Code.WireName(), title: Title(error.Code), detail: error.Message, statusCode: Status(error.Code),
+            extensions: details.ToDictionary(d => d.Key, d => (object?)d.Value));
+        return details.TryGetValue(CustosError.RetryAfterSeconds, out var seconds) ? new WithRetryAfter(seconds, problem) : problem;
+    }
+
+    /// <summary>A problem answered with a Retry-After header.</summary>
+    private sealed class WithRetryAfter(string seconds, IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds;
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 
     /// <summary>A problem result for a code and a message that is safe to show.</summary>
     public static IResult Problem(ErrorCode code, string detail) =>

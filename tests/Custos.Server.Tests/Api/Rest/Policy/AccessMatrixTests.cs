@@ -144,4 +144,36 @@ public sealed class AccessMatrixTests : IAsyncLifetime
         using (var outside = await PolicyTestHelpers.PostAsync(client, "/v1/decrypt", new { ciphertextBlob = Convert.ToBase64String(blob) }))
             Assert.Contains("the request comes from 127.0.0.1, outside 10.20.0.0/16", await PolicyTestHelpers.ProblemAsync(outside, HttpStatusCode.Forbidden));
     }
+
+    [Fact]
+    public async Task A_rule_rate_is_per_principal_and_answers_429_with_retry_after()
+    {
+        var key = await PolicyTestHelpers.CreateKeyAsync(_server.Root, "rated", "internal");
+        var (_, first) = await PolicyTestHelpers.CreateTokenAsync(_server.Root, "one", ["key-user"]);
+        var (_, second) = await PolicyTestHelpers.CreateTokenAsync(_server.Root, "two", ["key-user"]);
+        await PolicyTestHelpers.ActivateAsync(_server, new
+        {
+            rules = new object[]
+            {
+                new { id = "root", roles = new[] { "root" }, operations = new[] { "*" } },
+                new { id = "slow", roles = new[] { "key-user" }, operations = new[] { "encrypt" }, conditions = new { rate = new { requests = 3, perSeconds = 3600 } } },
+            },
+        });
+        using var one = _server.NewClient(first);
+        using var two = _server.NewClient(second);
+        for (int i = 0; i < 3; i++)
+        {
+            using var ok = await PolicyTestHelpers.PostAsync(one, $"/v1/keys/{key}/encrypt", new { plaintext = "aGVsbG8=" });
+            Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
+        }
+        using (var limited = await PolicyTestHelpers.PostAsync(one, $"/v1/keys/{key}/encrypt", new { plaintext = "aGVsbG8=" }))
+        {
+            Assert.Contains("rule 'slow' allows at most 3 request(s) per 3600 s", await PolicyTestHelpers.ProblemAsync(limited, HttpStatusCode.TooManyRequests));
+            Assert.True(limited.Headers.RetryAfter?.Delta > TimeSpan.Zero);
+        }
+        using (var other = await PolicyTestHelpers.PostAsync(two, $"/v1/keys/{key}/encrypt", new { plaintext = "aGVsbG8=" }))
+            Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+        var events = await PolicyTestHelpers.EventsAsync(_server.Root, "data.encrypt");
+        Assert.Single(events, e => e.TryGetProperty("errorCode", out var code) && code.GetString() == "throttled" && e.GetProperty("policy").GetString()!.EndsWith("/slow"));
+    }
 }
