@@ -13,14 +13,25 @@ public static class Globals
     public static readonly Option<string?> Token = new("--token") { Description = "Access token (default: $CUSTOS_TOKEN)", Recursive = true };
     /// <summary>--cacert (or CUSTOS_CACERT).</summary>
     public static readonly Option<string?> CaCert = new("--cacert") { Description = "CA certificate (PEM) to trust (default: $CUSTOS_CACERT)", Recursive = true };
+    /// <summary>--cert (or CUSTOS_CLIENT_CERT): a client certificate for mutual TLS.</summary>
+    public static readonly Option<string?> Cert = new("--cert") { Description = "Client certificate (PEM) for mutual TLS, with --key (default: $CUSTOS_CLIENT_CERT)", Recursive = true };
+    /// <summary>
+    /// --cert-key (or CUSTOS_CLIENT_KEY): the client certificate's private key. Not "--key": encrypt, decrypt
+    /// and data-key already use --key for the Custos key to use.
+    /// </summary>
+    public static readonly Option<string?> CertKey = new("--cert-key") { Description = "Private key (PEM) of --cert (default: $CUSTOS_CLIENT_KEY)", Recursive = true };
     /// <summary>--json: machine-readable output.</summary>
     public static readonly Option<bool> Json = new("--json") { Description = "Print JSON instead of text", Recursive = true };
 
     /// <summary>All global options.</summary>
-    public static IEnumerable<Option> All => [Addr, Token, CaCert, Json];
+    public static IEnumerable<Option> All => [Addr, Token, CaCert, Cert, CertKey, Json];
+
+    /// <summary>The connection the global options and environment describe (<paramref name="addr"/> overrides --addr).</summary>
+    public static Connection Connect(ParseResult p, string? addr = null) =>
+        Connection.Resolve(addr ?? p.GetValue(Addr), p.GetValue(Token), p.GetValue(CaCert), p.GetValue(Cert), p.GetValue(CertKey));
 
     /// <summary>An API client for the resolved connection.</summary>
-    public static CustosApi Api(ParseResult p) => new(Connection.Resolve(p.GetValue(Addr), p.GetValue(Token), p.GetValue(CaCert)));
+    public static CustosApi Api(ParseResult p) => new(Connect(p));
 
     /// <summary>Sets <paramref name="command"/>'s action, mapping failures to a message on stderr and an exit code.</summary>
     public static void OnRun(this Command command, Func<ParseResult, CancellationToken, Task<int>> action)

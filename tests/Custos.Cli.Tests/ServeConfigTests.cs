@@ -57,4 +57,37 @@ public sealed class ServeConfigTests : IDisposable
             """));
         Assert.Contains("no 'hsm' section", custody.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_configuration_without_TLS_is_refused()
+    {
+        var noTls = Assert.Throws<CliException>(() => Load("""{ "dataDir": "d" }"""));
+
+        Assert.Equal(2, noTls.ExitCode);
+        Assert.Equal("configuration: tls.certFile and tls.keyFile are required: Custos serves HTTPS only", noTls.Message);
+    }
+
+    [Fact]
+    public void Client_certificate_CA_files_are_relative_to_the_configuration_and_a_bad_entry_is_named()
+    {
+        DevPki.Ensure(_dir.File("tls"), TimeProvider.System);
+        const string Tls = "\"tls\": { \"certFile\": \"tls/server.pem\", \"keyFile\": \"tls/server.key\" }";
+
+        var o = Load($$"""
+            { "dataDir": "d", {{Tls}},
+              "clientCertificates": { "caFiles": ["tls/ca.pem"], "principals": [ { "name": "billing", "san": "uri:spiffe://example.eu/billing", "roles": ["key-user"] } ] } }
+            """);
+        var bad = Assert.Throws<CliException>(() => Load($$"""
+            { "dataDir": "d", {{Tls}},
+              "clientCertificates": { "caFiles": ["tls/ca.pem"], "principals": [ { "name": "alice", "subject": "CN=alice", "roles": ["approver"], "allowedNetworks": ["10.0.0.0/33"] } ] } }
+            """));
+        var missingCa = Assert.Throws<CliException>(() => Load($$"""
+            { "dataDir": "d", {{Tls}}, "clientCertificates": { "caFiles": ["client-ca.pem"], "principals": [] } }
+            """));
+
+        Assert.Equal(_dir.File("tls/ca.pem"), Assert.Single(o.ClientCertificates!.CaFiles));
+        Assert.Equal("uri:spiffe://example.eu/billing", o.ClientCertificates.Principals[0].San);
+        Assert.StartsWith("configuration: clientCertificates.principals[0] ('alice'): allowed network '10.0.0.0/33'", bad.Message, StringComparison.Ordinal);
+        Assert.Equal($"configuration: clientCertificates.caFiles[0] '{_dir.File("client-ca.pem")}' does not exist", missingCa.Message);
+    }
 }

@@ -52,6 +52,7 @@ public static class ServeCommand
         {
             DataDir = Abs(options.DataDir),
             Tls = new TlsOptions { CertFile = Abs(options.Tls.CertFile), KeyFile = Abs(options.Tls.KeyFile) },
+            ClientCertificates = options.ClientCertificates is { } cc ? cc with { CaFiles = [.. (cc.CaFiles ?? []).Select(f => Abs(f ?? ""))] } : null,
             DevMode = false,
         };
         if (options.Validate() is { } invalid) throw new CliException($"configuration: {invalid}", 2);

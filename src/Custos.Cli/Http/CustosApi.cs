@@ -83,7 +83,9 @@ public sealed class CustosApi(Connection connection) : IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new CliException($"cannot reach Custos at {connection.Address}: {Inner(e)}");
+            var hint = connection.ClientCertificate is null ? ""
+                : " (a server refuses a client certificate at the TLS handshake when it is from a CA it does not trust, lacks clientAuth or has expired; its log says which)";
+            throw new CliException($"cannot reach Custos at {connection.Address}: {Inner(e)}{hint}");
         }
         catch (TaskCanceledException) when (!ct.IsCancellationRequested)
         {

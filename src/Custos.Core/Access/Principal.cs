@@ -11,6 +11,13 @@ public sealed record Principal(string Id, string Name, IReadOnlySet<string> Role
     /// <summary>Groups (teams, approver pools) the principal belongs to.</summary>
     public IReadOnlySet<string> Groups { get; init; } = NoGroups;
 
+    /// <summary>
+    /// The public key of the credential the principal authenticated with, as SubjectPublicKeyInfo DER (for a
+    /// client certificate: the certificate's public key); null for a bearer token, which has none. Approvals
+    /// will be signatures over the exact request, verified with this key.
+    /// </summary>
+    public byte[]? PublicKey { get; init; }
+
     /// <summary>The request this principal is acting in (for the audit log); null for background work.</summary>
     public Audit.RequestInfo? Request { get; init; }
 

@@ -12,7 +12,7 @@ namespace Custos.Server.Hosting;
 /// <see cref="Principal"/> on the request. Failures answer 401 problem+json.
 /// </summary>
 public sealed class BearerTokenHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TokenService tokens)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, TokenService tokens, ServerOptions server)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>The scheme name.</summary>
@@ -37,11 +37,12 @@ public sealed class BearerTokenHandler(
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
         Response.Headers.WWWAuthenticate = "Bearer realm=\"custos\"";
-        return ProblemMapper.Problem(Core.Errors.ErrorCode.Unauthenticated,
-            "a valid token is required: send 'Authorization: Bearer <token>' (see 'custos tokens create')").ExecuteAsync(Context);
+        return ProblemMapper.Problem(Core.Errors.ErrorCode.Unauthenticated, server.ClientCertificates is null
+            ? "a valid token is required: send 'Authorization: Bearer <token>' (see 'custos tokens create')"
+            : "a valid token or client certificate is required: send 'Authorization: Bearer <token>' (see 'custos tokens create') or a client certificate mapped to a principal").ExecuteAsync(Context);
     }
 
     /// <inheritdoc />
     protected override Task HandleForbiddenAsync(AuthenticationProperties properties) =>
-        ProblemMapper.Problem(Core.Errors.ErrorCode.Forbidden, "this token may not do that").ExecuteAsync(Context);
+        ProblemMapper.Problem(Core.Errors.ErrorCode.Forbidden, "this credential may not do that").ExecuteAsync(Context);
 }

@@ -9,11 +9,13 @@ using Custos.Core.Service;
 using Custos.Keystores;
 using Custos.Keystores.Software;
 using Custos.Server.Api.Rest;
+using Custos.Server.Authentication;
 using Custos.Storage;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Custos.Server.Hosting;
 
@@ -42,10 +44,19 @@ public static class CustosHost
         {
             k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = MaxRequestBody;
+            var https = new HttpsConnectionAdapterOptions { ServerCertificate = certificate };
+            if (options.ClientCertificates is not null)
+            {
+                // Ask for a certificate but do not require one (tokens keep working); one that is sent must pass
+                // ClientCertificateHandshake or the handshake fails.
+                var handshake = k.ApplicationServices.GetRequiredService<ClientCertificateHandshake>();
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.ClientCertificateValidation = handshake.Validate;
+            }
             k.Listen(options.ListenEndPoint(), l =>
             {
                 l.Protocols = HttpProtocols.Http1AndHttp2;
-                l.UseHttps(certificate);
+                l.UseHttps(https);
             });
         });
 
@@ -89,8 +100,9 @@ public static class CustosHost
             j.SerializerOptions.TypeInfoResolverChain.Insert(0, ApiJsonContext.Default);
             j.SerializerOptions.DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull;
         });
-        services.AddAuthentication(BearerTokenHandler.SchemeName)
+        var authentication = services.AddAuthentication(options.ClientCertificates is null ? BearerTokenHandler.SchemeName : ClientCertificateAuthentication.SchemeName)
             .AddScheme<Microsoft.AspNetCore.Authentication.AuthenticationSchemeOptions, BearerTokenHandler>(BearerTokenHandler.SchemeName, null);
+        if (options.ClientCertificates is { } clientCertificates) authentication.AddCustosClientCertificates(clientCertificates);
         services.AddAuthorization();
         // Metrics (no secrets: operation counts and latencies) for Prometheus at GET /metrics, with a token.
         services.AddOpenTelemetry().WithMetrics(m => m

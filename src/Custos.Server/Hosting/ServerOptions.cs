@@ -24,6 +24,8 @@ public sealed record ServerOptions
     public string DataDir { get; set; } = "";
     /// <summary>TLS settings; required.</summary>
     public TlsOptions Tls { get; set; } = new();
+    /// <summary>Mutual TLS: the CAs whose client certificates are accepted and the principals they map to (null: no client certificates).</summary>
+    public ClientCertificateOptions? ClientCertificates { get; set; }
     /// <summary>How long key metadata is cached for the data plane.</summary>
     public int KeyCacheSeconds { get; set; } = 5;
     /// <summary>How often lifecycle work (rotation, destruction) runs.</summary>
@@ -58,6 +60,7 @@ public sealed record ServerOptions
         if (MaintenanceIntervalSeconds is < 1 or > 86400) return "maintenanceIntervalSeconds is 1 to 86400";
         if (DefaultCustody is not ("software" or "hsm")) return $"defaultCustody '{DefaultCustody}' is not one of: software, hsm";
         if (DefaultCustody == "hsm" && Hsm is null) return "defaultCustody is 'hsm' but there is no 'hsm' section";
+        if (ClientCertificates?.Validate() is { } clientCertificates) return clientCertificates;
         return Hsm?.Validate();
     }
 }

@@ -8,6 +8,9 @@ public sealed class CliRunner(string address, string caCert, string token, strin
     /// <summary>The token used.</summary>
     public string Token { get; } = token;
 
+    /// <summary>More environment variables for child-process runs.</summary>
+    public Dictionary<string, string> Environment { get; } = new(StringComparer.Ordinal);
+
     /// <summary>Another token.</summary>
     public CliRunner WithToken(string other) => new(address, caCert, other, workDir);
 
@@ -41,6 +44,7 @@ public sealed class CliRunner(string address, string caCert, string token, strin
         psi.Environment["CUSTOS_ADDR"] = address;
         psi.Environment["CUSTOS_TOKEN"] = Token;
         psi.Environment["CUSTOS_CACERT"] = caCert;
+        foreach (var (name, value) in Environment) psi.Environment[name] = value;
         return psi;
     }
 

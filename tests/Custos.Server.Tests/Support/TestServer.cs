@@ -18,8 +18,9 @@ public sealed class TestServer : IAsyncDisposable
 {
     private readonly X509Certificate2 _ca;
 
-    private TestServer(WebApplication app, ServerOptions options, DevMode.DevSecrets secrets, X509Certificate2 ca)
+    private TestServer(WebApplication app, ServerOptions options, DevMode.DevSecrets secrets, X509Certificate2 ca, LogCapture logs)
     {
+        Logs = logs;
         App = app;
         Options = options;
         Secrets = secrets;
@@ -28,6 +29,9 @@ public sealed class TestServer : IAsyncDisposable
         Anonymous = NewClient(null);
         Root = NewClient(secrets.RootToken);
     }
+
+    /// <summary>What the server logged (warnings and above).</summary>
+    public LogCapture Logs { get; }
 
     /// <summary>The running app.</summary>
     public WebApplication App { get; }
@@ -51,7 +55,13 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(CancellationToken ct) => await StartAsync(auditLog: false, ct);
 
     /// <summary>Starts a fresh server, with the audit log on when <paramref name="auditLog"/>.</summary>
-    public static async Task<TestServer> StartAsync(bool auditLog, CancellationToken ct)
+    public static Task<TestServer> StartAsync(bool auditLog, CancellationToken ct) => StartAsync(auditLog, null, ct);
+
+    /// <summary>
+    /// Starts a fresh server; <paramref name="clientCertificates"/>, when given, makes its <c>clientCertificates</c>
+    /// section from the dev PKI folder (which holds the dev CA as ca.pem and ca.key).
+    /// </summary>
+    public static async Task<TestServer> StartAsync(bool auditLog, Func<string, ClientCertificateOptions>? clientCertificates, CancellationToken ct)
     {
         // tmpfs when there is one: SQLite's fsyncs on a real disk would dominate the run time.
         var root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
@@ -59,7 +69,9 @@ public sealed class TestServer : IAsyncDisposable
         for (int attempt = 1; ; attempt++)
         {
             var options = DevMode.Options(dir, $"127.0.0.1:{FreePort()}") with { AuditLog = auditLog };
-            var app = CustosHost.Build(options, logging => logging.ClearProviders());
+            options = options with { ClientCertificates = clientCertificates?.Invoke(Path.Combine(options.DataDir, "tls")) };
+            var logs = new LogCapture();
+            var app = CustosHost.Build(options, logging => { logging.ClearProviders(); logging.AddProvider(logs); });
             try
             {
                 await app.StartAsync(ct);
@@ -72,17 +84,25 @@ public sealed class TestServer : IAsyncDisposable
             }
             var secrets = await DevMode.InitializeOrUnsealAsync(app, options, ct);
             var ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(dir, "tls", "ca.pem"));
-            return new TestServer(app, options, secrets, ca);
+            return new TestServer(app, options, secrets, ca, logs);
         }
     }
 
-    /// <summary>A client that trusts only the dev CA, with <paramref name="token"/> as bearer token when given.</summary>
-    public HttpClient NewClient(string? token)
+    /// <summary>The dev PKI folder: the dev CA (ca.pem, ca.key) and the server's certificate.</summary>
+    public string TlsDir => Path.Combine(Options.DataDir, "tls");
+
+    /// <summary>
+    /// A client that trusts only the dev CA, with <paramref name="token"/> as bearer token when given and
+    /// <paramref name="clientCertificate"/> (with its private key) presented for mutual TLS when given.
+    /// </summary>
+    public HttpClient NewClient(string? token, X509Certificate2? clientCertificate = null)
     {
         var handler = new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions { RemoteCertificateValidationCallback = (_, cert, _, _) => TrustsDevCa(cert) },
         };
+        if (clientCertificate is not null)
+            handler.SslOptions.ClientCertificateContext = SslStreamCertificateContext.Create(clientCertificate, null, offline: true);
         var client = new HttpClient(handler) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         return client;

@@ -33,7 +33,7 @@ public static class AuditCommands
                 Report(r, $" (bundle {dir})");
                 return 0;
             }
-            using var log = new AuditLogClient(Connection.Resolve(p.GetValue(Globals.Addr), p.GetValue(Globals.Token), p.GetValue(Globals.CaCert)));
+            using var log = new AuditLogClient(Globals.Connect(p));
             var result = await VerifyLiveAsync(log, expectedKey, ct);
             Report(result, "");
             return 0;
@@ -51,7 +51,7 @@ public static class AuditCommands
             long from = p.GetValue(since);
             if (from < 0) throw new CliException("--since must be 0 or more", 2);
             string dir = p.GetValue(output)!;
-            using var log = new AuditLogClient(Connection.Resolve(p.GetValue(Globals.Addr), p.GetValue(Globals.Token), p.GetValue(Globals.CaCert)));
+            using var log = new AuditLogClient(Globals.Connect(p));
             var head = await log.GetCheckpointAsync(ct);
             var notes = await WithHeadAsync(log, head, ct);
             var r = await AuditBundle.WriteAsync(dir, head.Origin, head.VerifierKey.Trim(), from, notes, log.GetEventsAsync(from - 1, ct), TimeProvider.System, ct,
@@ -81,7 +81,7 @@ public static class AuditCommands
             var w = AuditWitness.Open(p.GetValue(state)!, keyName, TimeProvider.System, out bool created);
             Console.WriteLine(created ? $"Created witness key '{keyName}'. Give the log operator this verifier key:" : $"Witness '{keyName}':");
             Console.WriteLine(w.VerifierKey);
-            using var log = new AuditLogClient(Connection.Resolve(p.GetValue(server) ?? p.GetValue(Globals.Addr), p.GetValue(Globals.Token), p.GetValue(Globals.CaCert)));
+            using var log = new AuditLogClient(Globals.Connect(p, p.GetValue(server)));
             if (p.GetValue(once)) return await w.RoundAsync(log, ct);
             while (true)
             {
