@@ -11,7 +11,7 @@ namespace Custos.Server.Authentication;
 /// The <c>clientCertificates.principals</c> entries, parsed: which validated client certificate is which
 /// principal (<c>cert:NAME</c>), with its roles, groups and source networks.
 /// </summary>
-public sealed partial class CertificatePrincipals
+public sealed partial class CertificatePrincipals : IPrincipalSource
 {
     private readonly IReadOnlyList<Entry> _entries;
 
@@ -74,6 +74,13 @@ public sealed partial class CertificatePrincipals
             Groups = entry.Groups,
             PublicKey = certificate.PublicKey.ExportSubjectPublicKeyInfo(),
         };
+    }
+
+    /// <summary>The configured principal <c>cert:NAME</c> (for <c>policy explain</c>), without a certificate's key.</summary>
+    public ValueTask<Principal?> FindAsync(string id, CancellationToken cancellationToken)
+    {
+        var entry = id.StartsWith("cert:", StringComparison.Ordinal) ? _entries.FirstOrDefault(e => e.Name == id["cert:".Length..]) : null;
+        return ValueTask.FromResult(entry is null ? null : new Principal(id, entry.Name, entry.Roles) { Groups = entry.Groups });
     }
 
     [GeneratedRegex("^[A-Za-z0-9_.@-]{1,64}$")]

@@ -1,3 +1,4 @@
+using Custos.Core.Access;
 using Custos.Server.Hosting;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.Certificate;
@@ -25,6 +26,7 @@ public static class ClientCertificateAuthentication
         if (!principals.IsSuccess) throw new ArgumentException(principals.Error.Message);
         builder.Services.AddSingleton(authorities.Value);
         builder.Services.AddSingleton(principals.Value);
+        builder.Services.AddSingleton<IPrincipalSource>(principals.Value);
         builder.Services.AddSingleton<ClientCertificateHandshake>();
         builder.Services.AddSingleton<ClientCertificateEvents>();
 

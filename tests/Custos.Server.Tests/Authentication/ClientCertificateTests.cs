@@ -216,4 +216,18 @@ public sealed class ClientCertificateTests : IAsyncLifetime
         await BodyAsync(encrypt, HttpStatusCode.Forbidden); // the reader token decided, not the key-user certificate
         Assert.Contains(AuditEvents(), e => e.Operation == "data.encrypt" && e.Outcome == "denied" && e.Principal.StartsWith("token:", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Policy_explain_knows_certificate_principals_with_their_roles_and_groups()
+    {
+        var key = await CreateKeyAsync();
+        var (explained, unknown) = (
+            await _server.Root.PostAsync("/v1/policy/explain", Json(new { principal = "cert:billing", operation = "decrypt", key }), Ct),
+            await _server.Root.PostAsync("/v1/policy/explain", Json(new { principal = "cert:mallory", operation = "decrypt", key }), Ct));
+        var e = await BodyAsync(explained, HttpStatusCode.OK);
+        Assert.Equal("allow", e.GetProperty("decision").GetString());
+        Assert.Equal("key-users-use", e.GetProperty("rule").GetString());
+        Assert.Equal("cert:billing", e.GetProperty("principal").GetString());
+        Assert.Contains("no principal 'cert:mallory'", (await BodyAsync(unknown, HttpStatusCode.NotFound)).GetProperty("detail").GetString());
+    }
 }
