@@ -51,14 +51,17 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(CancellationToken ct) => await StartAsync(auditLog: false, ct);
 
     /// <summary>Starts a fresh server, with the audit log on when <paramref name="auditLog"/>.</summary>
-    public static async Task<TestServer> StartAsync(bool auditLog, CancellationToken ct)
+    public static Task<TestServer> StartAsync(bool auditLog, CancellationToken ct) => StartAsync(o => o with { AuditLog = auditLog }, ct);
+
+    /// <summary>Starts a fresh server whose dev-mode options (audit log off) <paramref name="configure"/> may change first.</summary>
+    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions> configure, CancellationToken ct)
     {
         // tmpfs when there is one: SQLite's fsyncs on a real disk would dominate the run time.
         var root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
         var dir = Directory.CreateDirectory(Path.Combine(root, "custos-servertests-" + Guid.NewGuid().ToString("N"))).FullName;
         for (int attempt = 1; ; attempt++)
         {
-            var options = DevMode.Options(dir, $"127.0.0.1:{FreePort()}") with { AuditLog = auditLog };
+            var options = configure(DevMode.Options(dir, $"127.0.0.1:{FreePort()}") with { AuditLog = false });
             var app = CustosHost.Build(options, logging => logging.ClearProviders());
             try
             {

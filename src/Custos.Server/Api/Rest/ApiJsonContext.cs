@@ -40,6 +40,7 @@ namespace Custos.Server.Api.Rest;
 [JsonSerializable(typeof(Audit.AuditEndpoints.ProofResponse))]
 [JsonSerializable(typeof(Audit.AuditEndpoints.ConsistencyResponse))]
 [JsonSerializable(typeof(Audit.AuditEndpoints.CosignatureRequest), TypeInfoPropertyName = "CosignatureRequest")]
+[JsonSerializable(typeof(Access.ListJustifications.Response), TypeInfoPropertyName = "JustificationsResponse")]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;
