@@ -3,6 +3,9 @@ namespace Custos.Core.Errors;
 /// <summary>An expected failure: a stable code and a message safe to show to the caller (never secrets).</summary>
 public sealed record CustosError(ErrorCode Code, string Message)
 {
+    /// <summary>For <see cref="ErrorCode.Throttled"/>: how long the caller should wait before retrying.</summary>
+    public TimeSpan? RetryAfter { get; init; }
+
     /// <summary>The one decryption failure, identical for every cause.</summary>
     public static CustosError InvalidCiphertext { get; } = new(ErrorCode.InvalidCiphertext, Custos.Crypto.InvalidCiphertextException.FixedMessage);
 

@@ -24,7 +24,7 @@ public sealed record Rewrapped(byte[] CiphertextBlob, string KeyId, int KeyVersi
 /// rewrap come here, pass the guard, and reach the key's keystore. Every decryption failure is the
 /// same <see cref="ErrorCode.InvalidCiphertext"/>.
 /// </summary>
-public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry keystores, Guard guard, AuditRecorder audit)
+public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry keystores, Guard guard, AuditRecorder audit, KeyRateLimiter keyLimits)
 {
     /// <summary>Largest plaintext for <see cref="EncryptAsync"/>.</summary>
     public const int MaxPlaintext = 4096;
@@ -104,6 +104,7 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
             var resolved = await resolver.ReadAsync(reference, cancellationToken);
             if (!resolved.IsSuccess) return resolved.Error;
             var key = resolved.Value;
+            if (keyLimits.TryAcquire(key.Id) is { } throttled) return throttled; // per-key rate limit
             if (key.CheckUsable() is { } unusable) return unusable;
             if (key.Purpose != KeyPurpose.EncryptDecrypt) return new CustosError(ErrorCode.InvalidKeyUsage, $"key {key.Id} is not for encryption");
             var version = key.Primary;
@@ -125,6 +126,7 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
         if (CiphertextBlob.TryParse(blobBytes) is not { } blob) return CustosError.InvalidCiphertext;
         var key = await resolver.ReadByIdAsync(blob.KeyId, cancellationToken);
         if (key is null) return CustosError.InvalidCiphertext;
+        if (keyLimits.TryAcquire(key.Id) is { } throttled) return throttled; // per-key rate limit
         if (key.CheckUsable() is { } unusable) return unusable;
         var version = key.FindVersion(blob.KeyVersion);
         if (version is null) return CustosError.InvalidCiphertext;

@@ -21,8 +21,10 @@ public sealed class CoreFixture
     public KeyAccessService Access { get; }
     public KeyMaintenance Maintenance { get; }
     public Principal Root { get; } = new("token:root", "root", new HashSet<string> { Roles.Root });
+    public TestMeterFactory Meters { get; } = new();
+    public KeyRateLimiter KeyLimits { get; }
 
-    public CoreFixture(bool unseal = true)
+    public CoreFixture(bool unseal = true, RateLimit? keyLimit = null)
     {
         Keys = new InMemoryKeyRepository(Audit);
         Store = new InMemoryTokenAndSealRepository(Audit);
@@ -34,7 +36,8 @@ public sealed class CoreFixture
         var guard = new Guard(Seal);
         var registry = new FakeRegistry(Keystore);
         Management = new KeyManagementService(resolver, Keys, registry, guard, recorder, Time, NullLogger<KeyManagementService>.Instance);
-        Access = new KeyAccessService(resolver, registry, guard, recorder);
+        KeyLimits = new KeyRateLimiter(keyLimit, new AccessMetrics(Meters));
+        Access = new KeyAccessService(resolver, registry, guard, recorder, KeyLimits);
         Maintenance = new KeyMaintenance(Keys, Management, Seal, Time, NullLogger<KeyMaintenance>.Instance);
         if (unseal)
         {

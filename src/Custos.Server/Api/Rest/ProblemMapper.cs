@@ -23,8 +23,23 @@ public static class ProblemMapper
         _ => StatusCodes.Status500InternalServerError,
     };
 
-    /// <summary>The problem result for a core error.</summary>
-    public static IResult ToResult(CustosError error) => Problem(error.Code, error.Message);
+    /// <summary>The problem result for a core error (with <c>Retry-After</c> when the error carries one).</summary>
+    public static IResult ToResult(CustosError error) =>
+        error.RetryAfter is { } after ? new WithRetryAfter(Problem(error.Code, error.Message), after) : Problem(error.Code, error.Message);
+
+    /// <summary>Whole seconds for a <c>Retry-After</c> header: rounded up, at least 1.</summary>
+    public static string RetryAfterSeconds(TimeSpan after) =>
+        Math.Max(1, (long)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Sets <c>Retry-After</c>, then writes the problem.</summary>
+    private sealed class WithRetryAfter(IResult problem, TimeSpan after) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(after);
+            return problem.ExecuteAsync(httpContext);
+        }
+    }
 
     /// <summary>A problem result for a code and a message that is safe to show.</summary>
     public static IResult Problem(ErrorCode code, string detail) =>
