@@ -34,12 +34,13 @@ public static class CryptoCommands
         cmd.OnRun(async (p, ct) =>
         {
             var ctx = Context(p.GetValue(context));
+            var why = justification.Read(p);
             var inFile = p.GetValue(input)!;
             var outFile = p.GetValue(output)!;
             if (!inFile.Exists) throw new CliException($"input file '{inFile.FullName}' does not exist", 2);
             CheckOutput(outFile, p.GetValue(force));
             using var api = Globals.Api(p);
-            justification.Apply(p, api);
+            api.Justify(why);
             var body = new GenerateDataKey.Request(ctx.Count == 0 ? null : ctx.ToDictionary(), 32);
             var dk = await api.SendAsync(HttpMethod.Post, KeysCommands.KeyPath(p.GetValue(key)!) + "/generate-data-key", body,
                 ApiJsonContext.Default.GenerateDataKeyRequest, ApiJsonContext.Default.GenerateDataKeyResponse, ct);
@@ -66,6 +67,7 @@ public static class CryptoCommands
         cmd.OnRun(async (p, ct) =>
         {
             var ctx = Context(p.GetValue(context));
+            var why = justification.Read(p);
             var inFile = p.GetValue(input)!;
             var outFile = p.GetValue(output)!;
             if (!inFile.Exists) throw new CliException($"input file '{inFile.FullName}' does not exist", 2);
@@ -76,7 +78,7 @@ public static class CryptoCommands
             catch (InvalidCiphertextException) { throw new CliException(InvalidCiphertextException.FixedMessage); }
 
             using var api = Globals.Api(p);
-            justification.Apply(p, api);
+            api.Justify(why);
             using var dek = await UnwrapAnyAsync(api, header, ctx, ct);
             try
             {
@@ -103,8 +105,9 @@ public static class CryptoCommands
         cmd.OnRun(async (p, ct) =>
         {
             var ctx = Context(p.GetValue(context));
+            var why = justification.Read(p);
             using var api = Globals.Api(p);
-            justification.Apply(p, api);
+            api.Justify(why);
             var body = new GenerateDataKey.Request(ctx.Count == 0 ? null : ctx.ToDictionary(), p.GetValue(bytes));
             var dk = await api.SendAsync(HttpMethod.Post, KeysCommands.KeyPath(p.GetValue(key)!) + "/generate-data-key", body,
                 ApiJsonContext.Default.GenerateDataKeyRequest, ApiJsonContext.Default.GenerateDataKeyResponse, ct);

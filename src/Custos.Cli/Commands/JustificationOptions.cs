@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Custos.Cli.Http;
 using Custos.Core.Access;
 
 namespace Custos.Cli.Commands;
@@ -27,19 +26,19 @@ public sealed class JustificationOptions
         command.Options.Add(Reason);
     }
 
-    /// <summary>Makes <paramref name="api"/> send the justification given, if any; a bad one is a usage error (exit 2).</summary>
-    public void Apply(ParseResult p, CustosApi api)
+    /// <summary>The justification given (null when none); a bad one is a usage error (exit 2), before anything is sent.</summary>
+    public Justification? Read(ParseResult p)
     {
         var code = p.GetValue(Code);
         var reason = p.GetValue(Reason);
         if (code is null)
         {
             if (reason is not null) throw new CliException("--reason needs --justification CODE (see 'custos justifications')", 2);
-            return;
+            return null;
         }
         if (code.Contains(';', StringComparison.Ordinal)) throw new CliException("--justification is one code; give the text with --reason", 2);
         var parsed = Justification.Parse(reason is null ? code : $"{code}; {reason}");
         if (!parsed.IsSuccess) throw new CliException(parsed.Error.Message.Replace(Justification.HeaderName + " ", "", StringComparison.Ordinal), 2);
-        api.Justify(parsed.Value!);
+        return parsed.Value;
     }
 }
