@@ -6,7 +6,8 @@ namespace Custos.Core.Access;
 /// Why a caller uses a key: a code from the published list <see cref="Codes"/> and optional free text (a
 /// ticket number, a case reference). Sent on a data-plane request as one header,
 /// <c>Custos-Justification: CODE</c> or <c>Custos-Justification: CODE; free text</c>, and recorded in the
-/// request's audit event; access rules can require or forbid codes.
+/// request's audit event, so that an auditor sees why a key was used (and so that access rules, when the
+/// policy lands, can require or forbid codes).
 /// </summary>
 /// <remarks>
 /// The codes follow the access reasons cloud providers publish for their key access justifications

@@ -9,7 +9,8 @@ namespace Custos.Server.Hosting;
 /// <summary>
 /// The per-principal rate limit (<c>rateLimits.perPrincipal</c>): ASP.NET Core's rate limiting middleware with
 /// one token bucket per authenticated principal id, over every /v1 request that principal makes. It runs after
-/// authentication and authorization, so requests refused there do not use up tokens. Requests without a
+/// authentication and authorization, so a request without a valid credential (401) uses no tokens; one its
+/// roles do not allow is refused later, by the core, and does. Requests without a
 /// principal (health, init, unseal, and anything a bad credential reaches) are not limited: Custos has no
 /// per-address limit, since many callers may share an address behind a proxy and unseal shares cannot be
 /// guessed. A refusal is 429 problem+json <c>throttled</c> with <c>Retry-After</c>, counted in

@@ -43,7 +43,7 @@ public sealed class KeyRateLimitTests : ServerTest
             if (i > 0) await Task.Delay(200, Ct);
             text = await (await Root.GetAsync("/metrics", Ct)).Content.ReadAsStringAsync(Ct);
         }
-        Assert.Contains("custos_ratelimit_rejected", text, StringComparison.Ordinal);
+        Assert.Contains("custos_ratelimit_rejected_total{", text, StringComparison.Ordinal);
         Assert.Contains("limit=\"key\"", text, StringComparison.Ordinal);
     }
 
