@@ -32,7 +32,7 @@ internal sealed class RealisticEvents
         int roll = _random.Next(1000);
         var (outcome, error) = roll < 970 ? (AuditOutcome.Allowed, (string?)null) : roll < 990 ? (AuditOutcome.Denied, "permission-denied") : (AuditOutcome.Failed, "invalid-ciphertext");
         var request = new RequestInfo($"0HNA{_random.Next(0x1000000):X6}R{_random.Next(0x100000):X5}:{n & 0xFFFFFFFF:X8}", $"10.{_random.Next(256)}.{_random.Next(256)}.{_random.Next(256)}",
-            _random.Next(20) == 0 ? "INC-" + _random.Next(100000) : null);
+            _random.Next(20) == 0 ? new Custos.Core.Access.Justification("incident-response", "INC-" + _random.Next(100000)) : null);
         var e = AuditEvent.For(_start.AddTicks(n * TimeSpan.TicksPerMillisecond + _random.Next(10000)), "custos-node-" + (n % 3 + 1),
             _principals[_random.Next(_principals.Length)], request, operation, outcome, error);
         if (!data) return operation.StartsWith("key.", StringComparison.Ordinal) ? e with { KeyId = _keys[_random.Next(_keys.Length)] } : e;

@@ -16,6 +16,7 @@ public static class CliApp
         foreach (var c in SysCommands.Create()) root.Subcommands.Add(c);
         root.Subcommands.Add(KeysCommands.Create());
         foreach (var c in CryptoCommands.Create()) root.Subcommands.Add(c);
+        root.Subcommands.Add(JustificationsCommand.Create());
         root.Subcommands.Add(TokensCommands.Create());
         root.Subcommands.Add(PolicyCommands.Create());
         root.Subcommands.Add(TlsCommands.Create());

@@ -90,4 +90,28 @@ public sealed class ServeConfigTests : IDisposable
         Assert.StartsWith("configuration: clientCertificates.principals[0] ('alice'): allowed network '10.0.0.0/33'", bad.Message, StringComparison.Ordinal);
         Assert.Equal($"configuration: clientCertificates.caFiles[0] '{_dir.File("client-ca.pem")}' does not exist", missingCa.Message);
     }
+
+    [Fact]
+    public void Rate_limits_are_read_and_unusable_ones_refused_naming_the_setting()
+    {
+        var o = Load("""
+            { "dataDir": "d", "tls": { "certFile": "tls/server.pem", "keyFile": "tls/server.key" },
+              "rateLimits": { "perPrincipal": { "requestsPerSecond": 200, "burst": 400 }, "perKey": { "requestsPerSecond": 1000 } } }
+            """);
+        Assert.Equal((200, 400), (o.RateLimits!.PerPrincipal!.ToRateLimit().RequestsPerSecond, o.RateLimits.PerPrincipal.ToRateLimit().Burst));
+        Assert.Equal((1000, 1000), (o.RateLimits.PerKey!.ToRateLimit().RequestsPerSecond, o.RateLimits.PerKey.ToRateLimit().Burst));
+        Assert.Null(Load("""{ "dataDir": "d", "tls": { "certFile": "tls/server.pem", "keyFile": "tls/server.key" } }""").RateLimits);
+
+        var burst = Assert.Throws<CliException>(() => Load("""
+            { "dataDir": "d", "tls": { "certFile": "tls/server.pem", "keyFile": "tls/server.key" },
+              "rateLimits": { "perKey": { "requestsPerSecond": 100, "burst": 10 } } }
+            """));
+        Assert.Equal(2, burst.ExitCode);
+        Assert.Contains("rateLimits.perKey.burst (10) must be at least requestsPerSecond (100)", burst.Message, StringComparison.Ordinal);
+        var typo = Assert.Throws<CliException>(() => Load("""
+            { "dataDir": "d", "tls": { "certFile": "tls/server.pem", "keyFile": "tls/server.key" },
+              "rateLimits": { "perKey": { "rps": 100 } } }
+            """));
+        Assert.Contains("rps", typo.Message, StringComparison.Ordinal);
+    }
 }

@@ -10,7 +10,8 @@ namespace Custos.Cli.Commands;
 
 /// <summary>
 /// <c>custos encrypt | decrypt | data-key</c>: envelope encryption of files of any size. The data key
-/// comes from the server; the file is encrypted here, in constant memory (envelope format v1).
+/// comes from the server; the file is encrypted here, in constant memory (envelope format v1). Each takes
+/// <c>--justification CODE</c> and <c>--reason TEXT</c> (see <see cref="JustificationOptions"/>).
 /// </summary>
 public static class CryptoCommands
 {
@@ -28,14 +29,18 @@ public static class CryptoCommands
         var context = ContextOption();
         var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists" };
         var cmd = new Command("encrypt", "Envelope-encrypt a file under a key") { key, input, output, context, force };
+        var justification = new JustificationOptions();
+        justification.AddTo(cmd);
         cmd.OnRun(async (p, ct) =>
         {
             var ctx = Context(p.GetValue(context));
+            var why = justification.Read(p);
             var inFile = p.GetValue(input)!;
             var outFile = p.GetValue(output)!;
             if (!inFile.Exists) throw new CliException($"input file '{inFile.FullName}' does not exist", 2);
             CheckOutput(outFile, p.GetValue(force));
             using var api = Globals.Api(p);
+            api.Justify(why);
             var body = new GenerateDataKey.Request(ctx.Count == 0 ? null : ctx.ToDictionary(), 32);
             var dk = await api.SendAsync(HttpMethod.Post, KeysCommands.KeyPath(p.GetValue(key)!) + "/generate-data-key", body,
                 ApiJsonContext.Default.GenerateDataKeyRequest, ApiJsonContext.Default.GenerateDataKeyResponse, ct);
@@ -57,9 +62,12 @@ public static class CryptoCommands
         var context = ContextOption();
         var force = new Option<bool>("--force") { Description = "Overwrite --out if it exists" };
         var cmd = new Command("decrypt", "Decrypt a file made by 'custos encrypt'; on any failure no output file is left") { input, output, context, force };
+        var justification = new JustificationOptions();
+        justification.AddTo(cmd);
         cmd.OnRun(async (p, ct) =>
         {
             var ctx = Context(p.GetValue(context));
+            var why = justification.Read(p);
             var inFile = p.GetValue(input)!;
             var outFile = p.GetValue(output)!;
             if (!inFile.Exists) throw new CliException($"input file '{inFile.FullName}' does not exist", 2);
@@ -70,6 +78,7 @@ public static class CryptoCommands
             catch (InvalidCiphertextException) { throw new CliException(InvalidCiphertextException.FixedMessage); }
 
             using var api = Globals.Api(p);
+            api.Justify(why);
             using var dek = await UnwrapAnyAsync(api, header, ctx, ct);
             try
             {
@@ -91,10 +100,14 @@ public static class CryptoCommands
         var context = ContextOption();
         var bytes = new Option<int>("--bytes") { Description = "Data key size in bytes", DefaultValueFactory = _ => 32 };
         var cmd = new Command("data-key", "Generate a data key: prints the plaintext and the wrapped blob (base64 JSON)") { key, context, bytes };
+        var justification = new JustificationOptions();
+        justification.AddTo(cmd);
         cmd.OnRun(async (p, ct) =>
         {
             var ctx = Context(p.GetValue(context));
+            var why = justification.Read(p);
             using var api = Globals.Api(p);
+            api.Justify(why);
             var body = new GenerateDataKey.Request(ctx.Count == 0 ? null : ctx.ToDictionary(), p.GetValue(bytes));
             var dk = await api.SendAsync(HttpMethod.Post, KeysCommands.KeyPath(p.GetValue(key)!) + "/generate-data-key", body,
                 ApiJsonContext.Default.GenerateDataKeyRequest, ApiJsonContext.Default.GenerateDataKeyResponse, ct);

@@ -14,6 +14,12 @@ public sealed class CustosApi(Connection connection) : IDisposable
     /// <summary>The server address.</summary>
     public Uri Address => connection.Address;
 
+    /// <summary>Sends <paramref name="justification"/> (when not null) as the <c>Custos-Justification</c> header with every request from now on.</summary>
+    public void Justify(Core.Access.Justification? justification)
+    {
+        if (justification is not null) _http.DefaultRequestHeaders.Add(Core.Access.Justification.HeaderName, justification.ToHeaderValue());
+    }
+
     /// <summary>GET and parse.</summary>
     public Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken ct, bool allowUnavailable = false) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), type, ct, allowUnavailable);

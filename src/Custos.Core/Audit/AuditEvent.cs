@@ -46,7 +46,7 @@ public sealed record AuditEvent
     public required AuditOutcome Outcome { get; init; }
     /// <summary>The stable error code when it did not succeed.</summary>
     public string? ErrorCode { get; init; }
-    /// <summary>The caller's justification, when given.</summary>
+    /// <summary>The caller's justification code (one of <see cref="Access.Justification.Codes"/>), when given.</summary>
     public string? Justification { get; init; }
     /// <summary>The request id (also in the response's traceparent / logs).</summary>
     public string? RequestId { get; init; }
@@ -54,6 +54,9 @@ public sealed record AuditEvent
     public string? ClientAddress { get; init; }
     /// <summary>Encryption context keys with HMAC-SHA-256 of their values (base64), never the values.</summary>
     public IReadOnlyDictionary<string, string>? ContextHashes { get; init; }
+    /// <summary>The free text of the caller's justification, when given. Last, so that events written before it
+    /// existed keep their canonical bytes (absent members are not written).</summary>
+    public string? JustificationText { get; init; }
     /// <summary>The access-policy version and rule that decided the request ("3/key-users-use"; "0/..." is the built-in default).</summary>
     public string? Policy { get; init; }
 
@@ -66,7 +69,8 @@ public sealed record AuditEvent
         Operation = operation,
         Outcome = outcome,
         ErrorCode = errorCode,
-        Justification = request?.Justification,
+        Justification = request?.Justification?.Code,
+        JustificationText = request?.Justification?.Text,
         RequestId = request?.RequestId,
         ClientAddress = request?.ClientAddress,
         Policy = request?.Decision,

@@ -71,7 +71,10 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
         new(ErrorCode.AuditUnavailable, "the audit log cannot record this request, so it was refused (nothing was changed)");
 
     /// <summary>Denied or failed from the outcome of an error.</summary>
-    public static AuditOutcome OutcomeOf(CustosError? error) => error?.Code switch
+    public static AuditOutcome OutcomeOf(CustosError? error) => OutcomeOf(error?.Code);
+
+    /// <summary>Denied or failed from an error code (allowed when null).</summary>
+    public static AuditOutcome OutcomeOf(ErrorCode? code) => code switch
     {
         null => AuditOutcome.Allowed,
         ErrorCode.Unauthenticated or ErrorCode.Forbidden or ErrorCode.ApprovalRequired => AuditOutcome.Denied,

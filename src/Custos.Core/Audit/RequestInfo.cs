@@ -4,7 +4,7 @@ namespace Custos.Core.Audit;
 /// Where a request came from, carried with its principal so that every audit event names the request.
 /// <see cref="EventsRecorded"/> lets the front-end know whether the core already recorded the request.
 /// </summary>
-public sealed class RequestInfo(string requestId, string? clientAddress, string? justification = null)
+public sealed class RequestInfo(string requestId, string? clientAddress, Access.Justification? justification = null)
 {
     private int _recorded;
 
@@ -12,11 +12,11 @@ public sealed class RequestInfo(string requestId, string? clientAddress, string?
     public string RequestId { get; } = requestId;
     /// <summary>The client's network address.</summary>
     public string? ClientAddress { get; } = clientAddress;
-    /// <summary>A justification code the caller gave.</summary>
-    public string? Justification { get; } = justification;
+    /// <summary>The justification the caller gave (a published code and optional text), if any.</summary>
+    public Access.Justification? Justification { get; } = justification;
 
     /// <summary>The justification code alone (what policy conditions test).</summary>
-    public string? JustificationCode => Justification;
+    public string? JustificationCode => Justification?.Code;
 
     /// <summary>The client's address, parsed; null when unknown.</summary>
     public System.Net.IPAddress? ClientIp => _clientIp ??= System.Net.IPAddress.TryParse(ClientAddress, out var ip) ? ip : null;

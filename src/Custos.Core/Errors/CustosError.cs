@@ -5,6 +5,8 @@ public sealed record CustosError(ErrorCode Code, string Message)
 {
     /// <summary>Machine-readable facts beside the message (for example the id of the approval request a refusal created); shown as problem extensions.</summary>
     public IReadOnlyDictionary<string, string>? Details { get; init; }
+    /// <summary>For <see cref="ErrorCode.Throttled"/>: how long the caller should wait before retrying.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 
     /// <summary>The one decryption failure, identical for every cause.</summary>
     public static CustosError InvalidCiphertext { get; } = new(ErrorCode.InvalidCiphertext, Custos.Crypto.InvalidCiphertextException.FixedMessage);
@@ -15,17 +17,8 @@ public sealed record CustosError(ErrorCode Code, string Message)
     /// <summary>Shorthand for a validation failure.</summary>
     public static CustosError Invalid(string message) => new(ErrorCode.ValidationFailed, message);
 
-    /// <summary>The name of the <see cref="Details"/> entry with the seconds after which a throttled request may be retried.</summary>
-    public const string RetryAfterSeconds = "retryAfterSeconds";
-
-    /// <summary>A request refused by a rate limit; retry after <paramref name="retryAfter"/> (at least a second).</summary>
-    public static CustosError Throttled(string message, TimeSpan retryAfter) => new(ErrorCode.Throttled, message)
-    {
-        Details = new Dictionary<string, string>
-        {
-            [RetryAfterSeconds] = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture),
-        },
-    };
+    /// <summary>A request refused by a rate limit; retry after <paramref name="retryAfter"/>.</summary>
+    public static CustosError Throttled(string message, TimeSpan retryAfter) => new(ErrorCode.Throttled, message) { RetryAfter = retryAfter };
 
     /// <summary>Shorthand for a missing key.</summary>
     public static CustosError KeyNotFound(string reference) => new(ErrorCode.NotFound, $"key '{reference}' not found");

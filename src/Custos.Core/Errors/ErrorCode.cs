@@ -44,7 +44,7 @@ public enum ErrorCode
     Unavailable,
     /// <summary>The audit log could not record the request, so it was refused and nothing changed.</summary>
     AuditUnavailable,
-    /// <summary>A keystore (an HSM) is at its configured operation limit; retry after the given delay.</summary>
+    /// <summary>A rate limit (of the principal or the key) or a keystore's operation limit was reached; retry after the given delay.</summary>
     Throttled,
     /// <summary>Policy allows the request only after approvals from other principals (or within a grant they yielded).</summary>
     ApprovalRequired,

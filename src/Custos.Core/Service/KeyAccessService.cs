@@ -25,7 +25,7 @@ public sealed record Rewrapped(byte[] CiphertextBlob, string KeyId, int KeyVersi
 /// rewrap come here, pass the guard, and reach the key's keystore. Every decryption failure is the
 /// same <see cref="ErrorCode.InvalidCiphertext"/>.
 /// </summary>
-public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry keystores, Guard guard, AuditRecorder audit)
+public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry keystores, Guard guard, AuditRecorder audit, KeyRateLimiter keyLimits)
 {
     /// <summary>Largest plaintext for <see cref="EncryptAsync"/>.</summary>
     public const int MaxPlaintext = 4096;
@@ -105,6 +105,7 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
             if (!resolved.IsSuccess) return resolved.Error;
             var key = resolved.Value;
             if (await guard.CheckAsync(principal, operation, KeyFacts.Of(key), cancellationToken, ApprovalSubject.ForContext(context)) is { } denied) return denied;
+            if (keyLimits.TryAcquire(key.Id) is { } throttled) return throttled; // per-key rate limit
             if (key.CheckUsable() is { } unusable) return unusable;
             if (key.Purpose != KeyPurpose.EncryptDecrypt) return new CustosError(ErrorCode.InvalidKeyUsage, $"key {key.Id} is not for encryption");
             var version = key.Primary;
@@ -129,6 +130,7 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
         var key = await resolver.ReadByIdAsync(blob.KeyId, cancellationToken);
         if (key is null) return CustosError.InvalidCiphertext;
         if (await guard.CheckAsync(principal, operation, KeyFacts.Of(key), cancellationToken, ApprovalSubject.ForContext(context)) is { } denied) return denied;
+        if (keyLimits.TryAcquire(key.Id) is { } throttled) return throttled; // per-key rate limit
         if (key.CheckUsable() is { } unusable) return unusable;
         var version = key.FindVersion(blob.KeyVersion);
         if (version is null) return CustosError.InvalidCiphertext;

@@ -6,15 +6,25 @@ namespace Custos.Server.Hosting;
 /// <summary>
 /// Gives every /v1 request a <see cref="RequestInfo"/> (request id, client address, justification) that
 /// the core records with its event, and records the requests the core never saw (no or bad credential,
-/// unreadable input, unknown route) before their response is sent. If such an event cannot be made
-/// durable, the request is answered 503 audit-unavailable instead (or, if the response had started,
-/// aborted). <c>GET /v1/health</c> is not recorded: load balancers poll it.
+/// unreadable input, unknown route, over a rate limit) before their response is sent. If such an event
+/// cannot be made durable, the request is answered 503 audit-unavailable instead (or, if the response had
+/// started, aborted). <c>GET /v1/health</c> is not recorded: load balancers poll it.
 /// </summary>
+/// <remarks>
+/// An invalid <c>Custos-Justification</c> header is left off the <see cref="RequestInfo"/> here and refused
+/// (400) by the /v1 route group's filter (<see cref="Api.Rest.RestApi"/>), after authentication, so that its
+/// event names the caller. Whoever answers a request the core never saw can name the error code its event
+/// records with <see cref="RecordErrorAs"/>; otherwise it is <c>http-STATUS</c>.
+/// </remarks>
 public sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, NodeIdentity node, TimeProvider time)
 {
-    /// <summary>Header carrying a justification code.</summary>
-    public const string JustificationHeader = "Custos-Justification";
+    /// <summary>Header carrying a justification (<see cref="Core.Access.Justification"/>).</summary>
+    public const string JustificationHeader = Core.Access.Justification.HeaderName;
     internal const string ItemKey = "custos.request";
+    private const string ErrorItemKey = "custos.audit-error";
+
+    /// <summary>The error code to record for a request the core never saw (instead of <c>http-STATUS</c>).</summary>
+    public static void RecordErrorAs(HttpContext context, ErrorCode code) => context.Items[ErrorItemKey] = code;
 
     /// <summary>Runs the request.</summary>
     public async Task InvokeAsync(HttpContext context)
@@ -25,9 +35,8 @@ public sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, NodeIde
             await next(context);
             return;
         }
-        string? justification = context.Request.Headers[JustificationHeader];
-        if (justification is { Length: > 256 } || (justification is not null && justification.Any(char.IsControl))) justification = "(invalid)";
-        var info = new RequestInfo(context.TraceIdentifier, context.Connection.RemoteIpAddress?.ToString(), justification);
+        var justification = Core.Access.Justification.Parse(context.Request.Headers[JustificationHeader]);
+        var info = new RequestInfo(context.TraceIdentifier, context.Connection.RemoteIpAddress?.ToString(), justification.IsSuccess ? justification.Value : null);
         context.Items[ItemKey] = info;
         context.Response.OnStarting(() => RecordIfUnrecordedAsync(context, info));
         log.RequestStarted();
@@ -46,9 +55,10 @@ public sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, NodeIde
         if (info.Handled) return;
         var status = context.Response.StatusCode;
         var principal = context.Items[Api.Rest.PrincipalAccessor.ItemKey] is Core.Access.Principal p ? p.Id : "anonymous";
-        var auditEvent = AuditEvent.For(time.GetUtcNow(), node.Name, principal, info, "http." + context.Request.Method.ToLowerInvariant(),
-            status < 400 ? AuditOutcome.Allowed : status is 401 or 403 ? AuditOutcome.Denied : AuditOutcome.Failed,
-            status < 400 ? null : "http-" + status);
+        var (outcome, error) = context.Items[ErrorItemKey] is ErrorCode code
+            ? (AuditRecorder.OutcomeOf(code), code.WireName())
+            : (status < 400 ? AuditOutcome.Allowed : status is 401 or 403 ? AuditOutcome.Denied : AuditOutcome.Failed, status < 400 ? null : "http-" + status);
+        var auditEvent = AuditEvent.For(time.GetUtcNow(), node.Name, principal, info, "http." + context.Request.Method.ToLowerInvariant(), outcome, error);
         try
         {
             await log.AppendAsync(auditEvent, info, context.RequestAborted);

@@ -80,6 +80,7 @@ public static class CustosHost
         app.UseStatusCodePages(StatusCodeProblemAsync);
         app.UseAuthentication();
         app.UseAuthorization();
+        if (options.RateLimits?.PerPrincipal is not null) app.UseRateLimiter(); // after authentication: it partitions by principal
         app.MapOpenApi("/openapi/{documentName}.json").AllowAnonymous();
         app.MapPrometheusScrapingEndpoint("/metrics").RequireAuthorization();
         app.MapCustosRestApi();
@@ -106,7 +107,7 @@ public static class CustosHost
         services.AddAuthorization();
         // Metrics (no secrets: operation counts and latencies) for Prometheus at GET /metrics, with a token.
         services.AddOpenTelemetry().WithMetrics(m => m
-            .AddMeter("Custos.Hsm", "Custos.Audit", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
+            .AddMeter("Custos.Hsm", "Custos.Audit", AccessMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
 
         services.AddCustosSqlite(options.DatabasePath);
@@ -125,6 +126,9 @@ public static class CustosHost
         services.AddSingleton<IPrincipalSource, TokenPrincipalSource>();
         services.AddSingleton<PrincipalDirectory>();
         services.AddSingleton<PolicyService>();
+        services.AddSingleton<AccessMetrics>();
+        services.AddSingleton(sp => new KeyRateLimiter(options.RateLimits?.PerKey?.ToRateLimit(), sp.GetRequiredService<AccessMetrics>()));
+        if (options.RateLimits?.PerPrincipal is { } perPrincipal) PrincipalRateLimiting.Add(services, perPrincipal.ToRateLimit());
         services.AddSingleton<KeyManagementService>();
         services.AddSingleton<KeyAccessService>();
         services.AddSingleton<AdministrationService>();
@@ -175,8 +179,7 @@ public static class CustosHost
 
     private static IResult Throttled(HttpContext context, CustosThrottledException e)
     {
-        var seconds = Math.Max(1, (int)Math.Ceiling(e.RetryAfter.TotalSeconds));
-        context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return ProblemMapper.Problem(ErrorCode.Throttled, e.Message);
+        AuditMiddleware.RecordErrorAs(context, ErrorCode.Throttled);
+        return ProblemMapper.ToResult(new CustosError(ErrorCode.Throttled, e.Message) { RetryAfter = e.RetryAfter });
     }
 }

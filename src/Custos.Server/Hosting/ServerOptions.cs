@@ -41,6 +41,9 @@ public sealed record ServerOptions
     /// <summary>Custody of new keys when a request does not name one: "software" (default) or "hsm".</summary>
     public string DefaultCustody { get; set; } = "software";
 
+    /// <summary>Rate limits per principal and per key (absent: none; see <see cref="RateLimitsOptions"/> for why).</summary>
+    public RateLimitsOptions? RateLimits { get; set; }
+
     /// <summary>The SQLite file.</summary>
     public string DatabasePath => Path.Combine(DataDir, "custos.db");
 
@@ -61,7 +64,7 @@ public sealed record ServerOptions
         if (DefaultCustody is not ("software" or "hsm")) return $"defaultCustody '{DefaultCustody}' is not one of: software, hsm";
         if (DefaultCustody == "hsm" && Hsm is null) return "defaultCustody is 'hsm' but there is no 'hsm' section";
         if (ClientCertificates?.Validate() is { } clientCertificates) return clientCertificates;
-        return Hsm?.Validate();
+        return Hsm?.Validate() ?? RateLimits?.Validate();
     }
 }
 

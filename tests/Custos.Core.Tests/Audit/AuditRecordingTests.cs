@@ -12,7 +12,7 @@ public sealed class AuditRecordingTests
 {
     private static readonly CancellationToken None = CancellationToken.None;
 
-    private static Principal WithRequest(Principal p, string id) => p with { Request = new RequestInfo(id, "192.0.2.7", "TICKET-42") };
+    private static Principal WithRequest(Principal p, string id) => p with { Request = new RequestInfo(id, "192.0.2.7", new Justification("customer-initiated-support", "TICKET-42")) };
 
     [Fact]
     public async Task Every_operation_leaves_exactly_one_event_with_its_outcome()
@@ -62,7 +62,8 @@ public sealed class AuditRecordingTests
             if (op != "key.list" && op != "key.create") Assert.Equal(keyId, e.KeyId);
             Assert.Equal("test-node", e.Node);
             Assert.Equal("192.0.2.7", e.ClientAddress);
-            Assert.Equal("TICKET-42", e.Justification);
+            Assert.Equal("customer-initiated-support", e.Justification);
+            Assert.Equal("TICKET-42", e.JustificationText);
             Assert.Equal(op == "key.enable" ? "denied" : $"req-{n - 1}", e.RequestId);
         }
     }

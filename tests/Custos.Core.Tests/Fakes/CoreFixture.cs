@@ -24,8 +24,10 @@ public sealed class CoreFixture
     public Custos.Core.Access.Policy.ActivePolicy ActivePolicy { get; }
     public Guard Guard { get; }
     public Principal Root { get; } = new("token:root", "root", new HashSet<string> { Roles.Root });
+    public TestMeterFactory Meters { get; } = new();
+    public KeyRateLimiter KeyLimits { get; }
 
-    public CoreFixture(bool unseal = true)
+    public CoreFixture(bool unseal = true, RateLimit? keyLimit = null)
     {
         Keys = new InMemoryKeyRepository(Audit);
         Store = new InMemoryTokenAndSealRepository(Audit);
@@ -40,7 +42,8 @@ public sealed class CoreFixture
         Guard = guard;
         var registry = new FakeRegistry(Keystore);
         Management = new KeyManagementService(resolver, Keys, registry, guard, recorder, Time, NullLogger<KeyManagementService>.Instance);
-        Access = new KeyAccessService(resolver, registry, guard, recorder);
+        KeyLimits = new KeyRateLimiter(keyLimit, new AccessMetrics(Meters));
+        Access = new KeyAccessService(resolver, registry, guard, recorder, KeyLimits);
         Maintenance = new KeyMaintenance(Keys, Management, Seal, Time, NullLogger<KeyMaintenance>.Instance);
         if (unseal)
         {

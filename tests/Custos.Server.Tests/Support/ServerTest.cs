@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Custos.Server.Hosting;
 
 namespace Custos.Server.Tests.Support;
 
@@ -22,8 +23,14 @@ public abstract class ServerTest : IAsyncLifetime
     /// <summary>The test's cancellation token.</summary>
     protected static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>Whether this test's server keeps the audit log (off unless a test class asks for it).</summary>
+    protected virtual bool AuditLog => false;
+
+    /// <summary>Changes a test class makes to its servers' options before they start (for example rate limits).</summary>
+    protected virtual ServerOptions Configure(ServerOptions options) => options;
+
     /// <inheritdoc />
-    public async ValueTask InitializeAsync() => _server = await TestServer.StartAsync(Ct);
+    public async ValueTask InitializeAsync() => _server = await TestServer.StartAsync(o => Configure(o with { AuditLog = AuditLog }), Ct);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -61,15 +61,18 @@ public sealed class TestServer : IAsyncDisposable
     /// Starts a fresh server; <paramref name="clientCertificates"/>, when given, makes its <c>clientCertificates</c>
     /// section from the dev PKI folder (which holds the dev CA as ca.pem and ca.key).
     /// </summary>
-    public static async Task<TestServer> StartAsync(bool auditLog, Func<string, ClientCertificateOptions>? clientCertificates, CancellationToken ct)
+    public static Task<TestServer> StartAsync(bool auditLog, Func<string, ClientCertificateOptions>? clientCertificates, CancellationToken ct) =>
+        StartAsync(o => o with { AuditLog = auditLog, ClientCertificates = clientCertificates?.Invoke(Path.Combine(o.DataDir, "tls")) }, ct);
+
+    /// <summary>Starts a fresh server whose dev-mode options (audit log off) <paramref name="configure"/> may change first.</summary>
+    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions> configure, CancellationToken ct)
     {
         // tmpfs when there is one: SQLite's fsyncs on a real disk would dominate the run time.
         var root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
         var dir = Directory.CreateDirectory(Path.Combine(root, "custos-servertests-" + Guid.NewGuid().ToString("N"))).FullName;
         for (int attempt = 1; ; attempt++)
         {
-            var options = DevMode.Options(dir, $"127.0.0.1:{FreePort()}") with { AuditLog = auditLog };
-            options = options with { ClientCertificates = clientCertificates?.Invoke(Path.Combine(options.DataDir, "tls")) };
+            var options = configure(DevMode.Options(dir, $"127.0.0.1:{FreePort()}") with { AuditLog = false });
             var logs = new LogCapture();
             var app = CustosHost.Build(options, logging => { logging.ClearProviders(); logging.AddProvider(logs); });
             try

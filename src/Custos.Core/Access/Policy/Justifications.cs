@@ -1,13 +1,9 @@
 namespace Custos.Core.Access.Policy;
 
-/// <summary>The justification codes policies may name (the published list lives with <c>Justification</c>).</summary>
+/// <summary>The published justification codes as policies name them (the list lives with <see cref="Justification"/>).</summary>
 internal static class Justifications
 {
-    public static IReadOnlyList<string> Codes { get; } =
-    [
-        "customer-initiated-support", "customer-initiated-access", "scheduled-job", "system-maintenance", "data-migration",
-        "backup-restore", "security-investigation", "legal-request", "regulatory-audit", "emergency", "other",
-    ];
+    public static IReadOnlyList<string> Codes { get; } = [.. Justification.Codes.Select(c => c.Code)];
 
     public static bool IsKnown(string? code) => code is not null && Codes.Contains(code);
 }

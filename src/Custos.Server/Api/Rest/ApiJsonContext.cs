@@ -46,6 +46,7 @@ namespace Custos.Server.Api.Rest;
 [JsonSerializable(typeof(Policy.PolicyEndpoints.ExplainRequest), TypeInfoPropertyName = "ExplainRequest")]
 [JsonSerializable(typeof(Policy.PolicyEndpoints.ExplainResponse), TypeInfoPropertyName = "ExplainResponse")]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(Access.ListJustifications.Response), TypeInfoPropertyName = "JustificationsResponse")]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

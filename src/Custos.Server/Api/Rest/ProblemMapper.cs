@@ -23,22 +23,27 @@ public static class ProblemMapper
         _ => StatusCodes.Status500InternalServerError,
     };
 
-    /// <summary>The problem result for a core error.</summary>
+    /// <summary>The problem result for a core error (with <c>Retry-After</c> when the error carries one).</summary>
     public static IResult ToResult(CustosError error)
     {
-        if (error.Details is not { Count: > 0 } details) return Problem(error.Code, error.Message);
-        var problem = Results.Problem(type: TypePrefix + error.Code.WireName(), title: Title(error.Code), detail: error.Message, statusCode: Status(error.Code),
-            extensions: details.ToDictionary(d => d.Key, d => (object?)d.Value));
-        return details.TryGetValue(CustosError.RetryAfterSeconds, out var seconds) ? new WithRetryAfter(seconds, problem) : problem;
+        var problem = error.Details is not { Count: > 0 } details
+            ? Problem(error.Code, error.Message)
+            : Results.Problem(type: TypePrefix + error.Code.WireName(), title: Title(error.Code), detail: error.Message, statusCode: Status(error.Code),
+                extensions: details.ToDictionary(d => d.Key, d => (object?)d.Value));
+        return error.RetryAfter is { } after ? new WithRetryAfter(problem, after) : problem;
     }
 
-    /// <summary>A problem answered with a Retry-After header.</summary>
-    private sealed class WithRetryAfter(string seconds, IResult inner) : IResult
+    /// <summary>Whole seconds for a <c>Retry-After</c> header: rounded up, at least 1.</summary>
+    public static string RetryAfterSeconds(TimeSpan after) =>
+        Math.Max(1, (long)Math.Ceiling(after.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Sets <c>Retry-After</c>, then writes the problem.</summary>
+    private sealed class WithRetryAfter(IResult problem, TimeSpan after) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {
-            httpContext.Response.Headers.RetryAfter = seconds;
-            return inner.ExecuteAsync(httpContext);
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds(after);
+            return problem.ExecuteAsync(httpContext);
         }
     }
 

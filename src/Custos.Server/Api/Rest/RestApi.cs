@@ -1,3 +1,4 @@
+using Custos.Core.Access;
 using Custos.Server.Api.Rest.DataPlane;
 using Custos.Server.Api.Rest.Keys;
 using Custos.Server.Api.Rest.Sys;
@@ -11,7 +12,7 @@ public static class RestApi
     /// <summary>Maps every /v1 route.</summary>
     public static void MapCustosRestApi(this IEndpointRouteBuilder app)
     {
-        var v1 = app.MapGroup("/v1").AddEndpointFilter(RequireJsonBody);
+        var v1 = app.MapGroup("/v1").AddEndpointFilter(RequireValidJustification).AddEndpointFilter(RequireJsonBody);
         Health.Map(v1);
 
         var sys = v1.MapGroup("/sys").WithTags("System");
@@ -32,9 +33,24 @@ public static class RestApi
         Decrypt.Map(data);
         Rewrap.Map(data);
 
+        Access.ListJustifications.Map(v1);
         TokenEndpoints.Map(v1.MapGroup("/tokens").WithTags("Tokens").RequireAuthorization());
         Audit.AuditEndpoints.Map(v1.MapGroup("/audit").WithTags("Audit").RequireAuthorization());
         Policy.PolicyEndpoints.Map(v1.MapGroup("/policy").WithTags("Access policy").RequireAuthorization());
+    }
+
+    /// <summary>
+    /// A <c>Custos-Justification</c> header must hold a published code (see <see cref="Justification.Parse"/>):
+    /// otherwise 400 validation-failed naming the problem and the codes, recorded in the audit log as a
+    /// failed request of the (by now authenticated) caller. Runs after authentication, before any handler.
+    /// </summary>
+    private static async ValueTask<object?> RequireValidJustification(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var parsed = Justification.Parse(http.Request.Headers[Justification.HeaderName]);
+        if (parsed.IsSuccess) return await next(context);
+        Hosting.AuditMiddleware.RecordErrorAs(http, parsed.Error.Code);
+        return ProblemMapper.ToResult(parsed.Error);
     }
 
     /// <summary>
