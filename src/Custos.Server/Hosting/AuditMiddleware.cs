@@ -38,6 +38,12 @@ public sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, NodeIde
         var justification = Core.Access.Justification.Parse(context.Request.Headers[JustificationHeader]);
         var info = new RequestInfo(context.TraceIdentifier, context.Connection.RemoteIpAddress?.ToString(), justification.IsSuccess ? justification.Value : null);
         context.Items[ItemKey] = info;
+        // With the audit log off the request still carries its address and justification: policy conditions test them.
+        if (!log.IsEnabled)
+        {
+            await next(context);
+            return;
+        }
         context.Response.OnStarting(() => RecordIfUnrecordedAsync(context, info));
         log.RequestStarted();
         try

@@ -75,8 +75,8 @@ public static class CustosHost
             });
         }
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync, SuppressDiagnosticsCallback = _ => true });
-        if (options.AuditLog) app.UseMiddleware<AuditMiddleware>();
-        else app.Logger.LogWarning("the audit log is OFF: requests are not recorded and key use cannot be proven (remove \"auditLog\": false to record every request)");
+        app.UseMiddleware<AuditMiddleware>();
+        if (!options.AuditLog) app.Logger.LogWarning("the audit log is OFF: requests are not recorded and key use cannot be proven (remove \"auditLog\": false to record every request)");
         app.UseStatusCodePages(StatusCodeProblemAsync);
         app.UseAuthentication();
         app.UseAuthorization();
