@@ -68,6 +68,27 @@ public static partial class Jurisdictions
     /// <summary>Named blocs accepted beside country codes.</summary>
     public static IReadOnlyList<string> Blocs { get; } = ["EU", "EEA"];
 
+    /// <summary>The 27 member states of the European Union (ISO 3166-1 alpha-2; Greece is GR).</summary>
+    public static IReadOnlySet<string> EuCountries { get; } = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV", "LT",
+        "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE",
+    };
+
+    /// <summary>The European Economic Area: the EU and Iceland, Liechtenstein, Norway.</summary>
+    public static IReadOnlySet<string> EeaCountries { get; } = new HashSet<string>(EuCountries.Concat(["IS", "LI", "NO"]), StringComparer.Ordinal);
+
+    /// <summary>The countries a code stands for: a bloc's members, or the country itself.</summary>
+    public static IReadOnlySet<string> Countries(string code) => code switch
+    {
+        "EU" => EuCountries,
+        "EEA" => EeaCountries,
+        _ => new HashSet<string>([code], StringComparer.Ordinal),
+    };
+
+    /// <summary>True when <paramref name="country"/> is one of, or a member of one of, <paramref name="codes"/>.</summary>
+    public static bool Covers(IEnumerable<string> codes, string country) => codes.Any(c => Countries(c).Contains(country));
+
     /// <summary>True for an upper-case two-letter code or a known bloc.</summary>
     public static bool IsValid(string? code) => code is not null && (CountryPattern().IsMatch(code) || Blocs.Contains(code));
 

@@ -181,4 +181,29 @@ public sealed class PolicyEvaluatorTests
         Assert.True(again.IsSuccess);
         Assert.Equal(p.ToCanonicalJson(), again.Value.ToCanonicalJson());
     }
+
+    [Theory]
+    [InlineData("""[{"id":"eu","allowedJurisdictions":["EU"],"allowedLegalExposure":["EU","CH"],"provider":{"dpa":true,"fips140Level":3}}]""", null)]
+    [InlineData("""[{"id":"eu","allowedJurisdictions":["Europe"]}]""", "residency rule 'eu': 'allowedJurisdictions': 'Europe' is not an ISO 3166-1 alpha-2 code")]
+    [InlineData("""[{"id":"eu","allowedJurisdictions":[]}]""", "an empty list would allow nothing")]
+    [InlineData("""[{"id":"eu"}]""", "say what it requires")]
+    [InlineData("""[{"id":"eu","provider":{"fips140Level":5}}]""", "'provider.fips140Level' is 1 to 4")]
+    [InlineData("""[{"id":"eu","allowedJurisdictions":["DE"]},{"id":"eu","allowedJurisdictions":["FR"]}]""", "another residency rule has the same id")]
+    public void Residency_rules_are_checked_like_access_rules(string residency, string? problem)
+    {
+        var parsed = PolicyDocument.Parse(Encoding.UTF8.GetBytes($$"""{"rules":[],"residency":{{residency}}}"""));
+        if (problem is null) Assert.True(parsed.IsSuccess, parsed.Error?.Message);
+        else Assert.Contains(problem, parsed.Error!.Message);
+    }
+
+    [Fact]
+    public void Blocs_cover_their_member_states()
+    {
+        Assert.True(Jurisdictions.Covers(["EU"], "DE"));
+        Assert.False(Jurisdictions.Covers(["EU"], "NO"));
+        Assert.True(Jurisdictions.Covers(["EEA"], "NO"));
+        Assert.True(Jurisdictions.Covers(["CH", "EU"], "CH"));
+        Assert.False(Jurisdictions.Covers(["EU"], "US"));
+        Assert.Equal(27, Jurisdictions.EuCountries.Count);
+    }
 }

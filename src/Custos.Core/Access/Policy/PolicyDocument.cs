@@ -13,6 +13,9 @@ public sealed record PolicyDocument
     /// <summary>The rules, in the order they are shown and explained.</summary>
     public IReadOnlyList<PolicyRule> Rules { get; set; } = [];
 
+    /// <summary>Residency rules: where keys may live and be served, and which legal exposure and contracts their custodians may have.</summary>
+    public IReadOnlyList<ResidencyRule>? Residency { get; set; }
+
     /// <summary>The canonical JSON of the document (what is stored and hashed).</summary>
     public byte[] ToCanonicalJson() => JsonSerializer.SerializeToUtf8Bytes(this, PolicyJson.Default.PolicyDocument);
 
@@ -136,6 +139,53 @@ public sealed record ApprovalRequirement
     public int GrantMinutes { get; set; } = 15;
     /// <summary>How many requests a data-plane grant serves (1-100000; default 100).</summary>
     public int GrantUses { get; set; } = 100;
+}
+
+/// <summary>
+/// Where the keys a rule selects may live and be used, and who may hold them: every location holding
+/// their material (keystore, HSM, custodian, backup target) and every node serving them must be in
+/// <see cref="AllowedJurisdictions"/>; the operators of those locations may be compellable only by
+/// <see cref="AllowedLegalExposure"/>; and their providers must meet <see cref="Provider"/>. Every
+/// residency rule that selects a key applies to it (they add up), together with the key's own allowed
+/// jurisdictions.
+/// </summary>
+public sealed record ResidencyRule
+{
+    /// <summary>Unique name, shown in refusals (1-64 of a-z, 0-9, '-').</summary>
+    public string Id { get; set; } = "";
+    /// <summary>Why the rule exists.</summary>
+    public string? Description { get; set; }
+    /// <summary>Which keys; absent means every key.</summary>
+    public KeySelector? Keys { get; set; }
+    /// <summary>Countries or blocs (EU, EEA) where material may live and nodes may serve.</summary>
+    public IReadOnlyList<string>? AllowedJurisdictions { get; set; }
+    /// <summary>Countries or blocs whose law alone may compel an operator holding the material (an operator compellable by any other is refused).</summary>
+    public IReadOnlyList<string>? AllowedLegalExposure { get; set; }
+    /// <summary>What the provider of each location holding the material must have signed or be certified for.</summary>
+    public ProviderRequirements? Provider { get; set; }
+}
+
+/// <summary>Contracts and certifications a provider must have (see the legal register).</summary>
+public sealed record ProviderRequirements
+{
+    /// <summary>A data processing agreement (GDPR art. 28).</summary>
+    public bool Dpa { get; set; }
+    /// <summary>Standard contractual clauses.</summary>
+    public bool Sccs { get; set; }
+    /// <summary>Contractual audit rights.</summary>
+    public bool AuditRights { get; set; }
+    /// <summary>A commitment to notify the customer of, and contest, law-enforcement requests.</summary>
+    public bool NotifyAndContest { get; set; }
+    /// <summary>Only staff located in the EU operate the service.</summary>
+    public bool EuOnlyStaffing { get; set; }
+    /// <summary>Lowest FIPS 140-3 security level of the modules holding the material (1-4).</summary>
+    public int? Fips140Level { get; set; }
+    /// <summary>An ISO/IEC 27001 certification.</summary>
+    public bool Iso27001 { get; set; }
+    /// <summary>A SOC 2 report.</summary>
+    public bool Soc2 { get; set; }
+    /// <summary>A Common Criteria certification.</summary>
+    public bool CommonCriteria { get; set; }
 }
 
 /// <summary>JSON of policy documents: camelCase, no nulls written, unknown members refused.</summary>

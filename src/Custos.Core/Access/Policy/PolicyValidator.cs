@@ -27,6 +27,37 @@ public static partial class PolicyValidator
             if (Check(rule) is { } problem) return CustosError.Invalid($"{where}: {problem}");
             if (!ids.Add(rule.Id)) return CustosError.Invalid($"{where}: another rule has the same id");
         }
+        var residencyIds = new HashSet<string>(StringComparer.Ordinal);
+        var residency = document.Residency ?? [];
+        if (residency.Count > MaxRules) return CustosError.Invalid($"a policy has at most {MaxRules} residency rules");
+        for (int i = 0; i < residency.Count; i++)
+        {
+            var rule = residency[i];
+            if (rule is null) return CustosError.Invalid($"residency rule {i + 1} is empty");
+            var where = rule.Id is { Length: > 0 } ? $"residency rule '{Trim(rule.Id)}'" : $"residency rule {i + 1}";
+            if (CheckResidency(rule) is { } problem) return CustosError.Invalid($"{where}: {problem}");
+            if (!residencyIds.Add(rule.Id)) return CustosError.Invalid($"{where}: another residency rule has the same id");
+        }
+        return null;
+    }
+
+    private static string? CheckResidency(ResidencyRule rule)
+    {
+        if (!IdPattern().IsMatch(rule.Id ?? "")) return "'id' is 1-64 characters of a-z, 0-9 and '-'";
+        if (rule.Description is { Length: > 1024 }) return "'description' is at most 1024 characters";
+        if (rule.Keys is { } keys && CheckKeys(keys) is { } k) return k;
+        foreach (var (name, list) in new[] { ("allowedJurisdictions", rule.AllowedJurisdictions), ("allowedLegalExposure", rule.AllowedLegalExposure) })
+        {
+            if (list is null) continue;
+            if (list.Count == 0) return $"'{name}' is absent or names countries or blocs (an empty list would allow nothing)";
+            foreach (var code in list)
+            {
+                if (!Jurisdictions.IsValid(code)) return $"'{name}': '{Trim(code)}' is not an ISO 3166-1 alpha-2 code or a bloc ({string.Join(", ", Jurisdictions.Blocs)})";
+            }
+        }
+        if (rule.Provider?.Fips140Level is < 1 or > 4) return "'provider.fips140Level' is 1 to 4";
+        if (rule.AllowedJurisdictions is null && rule.AllowedLegalExposure is null && rule.Provider is null)
+            return "say what it requires: 'allowedJurisdictions', 'allowedLegalExposure' or 'provider'";
         return null;
     }
 
