@@ -158,14 +158,6 @@ public sealed class SqliteKeyRepository : IKeyRepository
             return ids;
         }, cancellationToken);
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
     /// <summary>The parameters an insert and an update share (every mutable column).</summary>
     private static void AddKeyParameters(SqliteCommand command, ManagedKey key, long revision)
     {

@@ -79,14 +79,6 @@ public sealed class SqlitePolicyRepository(SqliteDatabase database) : IPolicyRep
             return (decided, decided); // nothing is committed when it was no longer pending
         }, cancellationToken);
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
     private static async Task<List<PolicyVersion>> ReadAsync(SqliteCommand command, CancellationToken ct)
     {
         using (command)

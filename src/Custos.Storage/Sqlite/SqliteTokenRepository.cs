@@ -69,14 +69,6 @@ public sealed class SqliteTokenRepository : ITokenRepository
             return (found, found);
         }, cancellationToken);
 
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
-
     private static async Task<List<AccessToken>> ReadAsync(SqliteCommand command, CancellationToken ct)
     {
         var tokens = new List<AccessToken>();

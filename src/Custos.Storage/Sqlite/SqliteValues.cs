@@ -37,6 +37,15 @@ internal static class SqliteValues
 
     public static object Nullable(object? value) => value ?? DBNull.Value;
 
+    /// <summary>A command on <paramref name="connection"/> inside <paramref name="transaction"/>.</summary>
+    public static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+
     public static int? ReadNullableInt(SqliteDataReader reader, int ordinal) =>
         reader.IsDBNull(ordinal) ? null : reader.GetInt32(ordinal);
 
