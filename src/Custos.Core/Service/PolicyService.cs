@@ -92,7 +92,24 @@ public sealed class PolicyService(
             return new CustosError(ErrorCode.Forbidden, $"'{principal.Name}' is not a security officer: only security officers propose policy changes");
         if (json.Length > MaxDocumentBytes) return CustosError.Invalid($"a policy is at most {MaxDocumentBytes} bytes of JSON");
         if (comment is { Length: > 1024 }) return CustosError.Invalid("the comment is at most 1024 characters");
-        return PolicyDocument.Parse(json.Span);
+        var parsed = PolicyDocument.Parse(json.Span);
+        if (!parsed.IsSuccess) return parsed;
+        return LocksOutOfficers(parsed.Value) is { } lockout ? CustosError.Invalid(lockout) : parsed;
+    }
+
+    /// <summary>
+    /// A policy under which no security officer could administer Custos could never be changed again (only a
+    /// database restore would undo it): it needs an allow rule granting 'administer' to the security-officer
+    /// role (or to everyone), about no particular keys, and no unconditional deny rule taking it away.
+    /// </summary>
+    private static string? LocksOutOfficers(PolicyDocument document)
+    {
+        static bool ForOfficers(PolicyRule r) => r.Roles?.Contains(Roles.SecurityOfficer) == true || r.Principals?.Contains("*") == true;
+        static bool Administers(PolicyRule r) => r.Operations.Any(o => Operations.Parse(o)?.Contains(Operation.Administer) == true);
+        bool granted = document.Rules.Any(r => r.Effect == PolicyEffect.Allow && ForOfficers(r) && Administers(r) && r.Keys is null);
+        var revoked = document.Rules.FirstOrDefault(r => r.Effect == PolicyEffect.Deny && ForOfficers(r) && Administers(r) && r.Keys is null && r.Conditions is null);
+        if (revoked is not null) return $"rule '{revoked.Id}' would deny security officers 'administer' always, so nobody could change the policy again";
+        return granted ? null : "no rule lets the security-officer role 'administer', so nobody could change the policy again; keep a rule such as {id: officers, roles: [security-officer], operations: [administer, read-audit, read]}";
     }
 
     /// <summary>

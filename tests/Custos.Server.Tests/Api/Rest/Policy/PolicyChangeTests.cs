@@ -103,6 +103,9 @@ public sealed class PolicyChangeTests : IAsyncLifetime
             (new { rules = new object[] { new { id = "x", effect = "deny", roles = new[] { "key-user" }, operations = new[] { "decrypt" }, approvals = new { count = 2 } } } }, "a deny rule cannot ask for approvals"),
             (new { rules = new object[] { new { id = "x", roles = new[] { "key-user" }, operations = new[] { "decrypt" } }, new { id = "x", roles = new[] { "reader" }, operations = new[] { "read" } } } }, "another rule has the same id"),
             (new { rules = new object[] { new { id = "x", roles = new[] { "key-user" }, operations = new[] { "decrypt" }, colour = "red" } } }, "colour"),
+            (new { rules = new object[] { new { id = "users", roles = new[] { "key-user" }, operations = new[] { "data" } } } }, "no rule lets the security-officer role 'administer', so nobody could change the policy again"),
+            (new { rules = new object[] { new { id = "officers", roles = new[] { "security-officer" }, operations = new[] { "*" } }, new { id = "lock", effect = "deny", principals = new[] { "*" }, operations = new[] { "administer" } } } },
+                "rule 'lock' would deny security officers 'administer' always"),
         };
         foreach (var (document, expected) in cases)
         {

@@ -53,7 +53,15 @@ internal static class PolicyTestHelpers
         var (_, approver) = await CreateTokenAsync(server.Root, "so-approver-" + Guid.NewGuid().ToString("N")[..6], ["security-officer"]);
         using var a = server.NewClient(author);
         using var b = server.NewClient(approver);
-        using var proposed = await PostAsync(a, "/v1/policy", new { document, comment = "test policy" });
+        // Every policy must let security officers administer (or nobody could change it again): add that rule.
+        var node = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(document, JsonSerializerOptions.Web))!;
+        node["rules"]!.AsArray().Add(new System.Text.Json.Nodes.JsonObject
+        {
+            ["id"] = "officers-administer",
+            ["roles"] = new System.Text.Json.Nodes.JsonArray("security-officer"),
+            ["operations"] = new System.Text.Json.Nodes.JsonArray("administer", "read-audit"),
+        });
+        using var proposed = await PostAsync(a, "/v1/policy", new { document = node, comment = "test policy" });
         var version = (await OkAsync(proposed, HttpStatusCode.Created)).GetProperty("version").GetInt32();
         using var approved = await PostAsync(b, $"/v1/policy/versions/{version}/approve", null);
         Assert.Equal("active", (await OkAsync(approved)).GetProperty("status").GetString());
