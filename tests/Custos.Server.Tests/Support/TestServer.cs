@@ -26,7 +26,7 @@ public sealed class TestServer : IAsyncDisposable
         _ca = ca;
         BaseAddress = new Uri($"https://127.0.0.1:{options.ListenEndPoint().Port}/");
         Anonymous = NewClient(null);
-        Root = NewClient(secrets.RootToken);
+        Root = NewClient(secrets.RootToken.Length == 0 ? null : secrets.RootToken);
     }
 
     /// <summary>The running app.</summary>
@@ -35,7 +35,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Its options (data folder, listen address).</summary>
     public ServerOptions Options { get; }
 
-    /// <summary>The dev unseal share and root token.</summary>
+    /// <summary>The dev unseal share and root token (both empty for a server started uninitialised).</summary>
     public DevMode.DevSecrets Secrets { get; }
 
     /// <summary>https://127.0.0.1:PORT/</summary>
@@ -51,7 +51,15 @@ public sealed class TestServer : IAsyncDisposable
     public static async Task<TestServer> StartAsync(CancellationToken ct) => await StartAsync(auditLog: false, ct);
 
     /// <summary>Starts a fresh server, with the audit log on when <paramref name="auditLog"/>.</summary>
-    public static async Task<TestServer> StartAsync(bool auditLog, CancellationToken ct)
+    public static Task<TestServer> StartAsync(bool auditLog, CancellationToken ct) => StartAsync(auditLog, initialize: true, ct);
+
+    /// <summary>
+    /// Starts a fresh server that is not initialised (for tests of <c>POST /v1/sys/init</c>): no dev share, no
+    /// root token; <see cref="Root"/> sends no token.
+    /// </summary>
+    public static Task<TestServer> StartUninitializedAsync(bool auditLog, CancellationToken ct) => StartAsync(auditLog, initialize: false, ct);
+
+    private static async Task<TestServer> StartAsync(bool auditLog, bool initialize, CancellationToken ct)
     {
         // tmpfs when there is one: SQLite's fsyncs on a real disk would dominate the run time.
         var root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
@@ -70,7 +78,7 @@ public sealed class TestServer : IAsyncDisposable
                 await app.DisposeAsync();
                 continue;
             }
-            var secrets = await DevMode.InitializeOrUnsealAsync(app, options, ct);
+            var secrets = initialize ? await DevMode.InitializeOrUnsealAsync(app, options, ct) : new DevMode.DevSecrets("", "");
             var ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(dir, "tls", "ca.pem"));
             return new TestServer(app, options, secrets, ca);
         }
