@@ -304,8 +304,8 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
             return null;
         }
         return new CustosError(ErrorCode.CeremonyPending,
-            $"the init ceremony {id} needs {ceremony.Threshold} of {ceremony.Operators.Count} operator confirmations before Custos can be unsealed; " +
-            $"{ceremony.Confirmations} so far (see 'custos ceremony show {id}')");
+            $"the init ceremony {id} needs {ceremony.Threshold} of {ceremony.Operators.Count} operator confirmations; {ceremony.Confirmations} so far. " +
+            $"Custos cannot be unsealed before ('custos ceremony confirm' by each operator; 'custos ceremony show {id}')");
     }
 
     private SealStatus StatusLocked(SealConfiguration config) =>
