@@ -78,6 +78,7 @@ public static class CeremonyCommands
                 ?? throw new CliException($"your key ({signing.PublicKey.Fingerprint}) is not the key of any operator of {transcript.CeremonyId} " +
                     $"({string.Join(", ", transcript.Operators.Select(o => o.Name))})", 2);
             CheckShare(p.GetValue(shareFile)!, await ReadAsync(p.GetValue(shareFile)!, ct), opener, transcript, me);
+            if (!p.GetValue(Globals.Json)) Console.WriteLine($"Your share opens with your key and matches the transcript (sha256 {me.ShareSha256}).");
 
             using var api = Globals.Api(p);
             var served = await api.GetAsync($"v1/sys/ceremony/{transcript.CeremonyId}", ApiJsonContext.Default.GetCeremonyResponse, ct);
@@ -90,7 +91,6 @@ public static class CeremonyCommands
                 new ConfirmCeremony.Request(me.Name, signing.Sign(Encoding.UTF8.GetBytes(text))),
                 ApiJsonContext.Default.ConfirmCeremonyRequest, ApiJsonContext.Default.GetCeremonyResponse, ct);
             if (p.GetValue(Globals.Json)) { Globals.PrintJson(result, ApiJsonContext.Default.GetCeremonyResponse); return 0; }
-            Console.WriteLine($"Your share matches the transcript (sha256 {me.ShareSha256}).");
             Console.WriteLine($"{me.Name} confirmed ceremony {result.Id}: {result.Confirmations} of {result.Threshold} confirmations.");
             Console.WriteLine(result.Status == "complete"
                 ? $"The ceremony is complete: Custos can be unsealed by {result.Threshold} operators with 'custos unseal --share-file SHARE --key KEY'."
