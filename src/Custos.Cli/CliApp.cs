@@ -14,6 +14,7 @@ public static class CliApp
         root.Subcommands.Add(DevCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         foreach (var c in SysCommands.Create()) root.Subcommands.Add(c);
+        root.Subcommands.Add(CeremonyCommands.Create());
         root.Subcommands.Add(KeysCommands.Create());
         foreach (var c in CryptoCommands.Create()) root.Subcommands.Add(c);
         root.Subcommands.Add(JustificationsCommand.Create());

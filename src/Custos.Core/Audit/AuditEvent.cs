@@ -59,6 +59,9 @@ public sealed record AuditEvent
     public string? JustificationText { get; init; }
     /// <summary>The access-policy version and rule that decided the request ("3/key-users-use"; "0/..." is the built-in default).</summary>
     public string? Policy { get; init; }
+    /// <summary>The key ceremony the event belongs to (init ceremonies). Last member, so that events written
+    /// before it existed keep their exact bytes.</summary>
+    public AuditCeremony? Ceremony { get; init; }
 
     /// <summary>An event for one request (or background action); key, version and context are added with <c>with</c>.</summary>
     public static AuditEvent For(DateTimeOffset time, string node, string principal, RequestInfo? request, string operation, AuditOutcome outcome, string? errorCode) => new()

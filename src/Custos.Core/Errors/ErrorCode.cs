@@ -48,6 +48,8 @@ public enum ErrorCode
     Throttled,
     /// <summary>Policy allows the request only after approvals from other principals (or within a grant they yielded).</summary>
     ApprovalRequired,
+    /// <summary>The initialisation ceremony still lacks operator confirmations: Custos cannot be unsealed yet.</summary>
+    CeremonyPending,
 }
 
 /// <summary>Stable wire names for <see cref="ErrorCode"/>.</summary>
@@ -77,6 +79,7 @@ public static class ErrorCodes
         ErrorCode.AuditUnavailable => "audit-unavailable",
         ErrorCode.Throttled => "throttled",
         ErrorCode.ApprovalRequired => "approval-required",
+        ErrorCode.CeremonyPending => "ceremony-pending",
         _ => throw new ArgumentOutOfRangeException(nameof(code)),
     };
 }

@@ -15,4 +15,11 @@ public interface ISealRepository
 
     /// <summary>As above, with the audit event of the initialisation in the same transaction.</summary>
     Task<bool> InitializeAsync(SealConfiguration configuration, Access.AccessToken rootToken, Audit.AuditEvent? auditEvent, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores the configuration (whose <see cref="SealConfiguration.CeremonyId"/> names <paramref name="ceremony"/>)
+    /// and the pending init ceremony, with the audit event, in one transaction. The root token is not stored:
+    /// the ceremony holds its record until it completes. False (and nothing written) when a configuration exists already.
+    /// </summary>
+    Task<bool> InitializeWithCeremonyAsync(SealConfiguration configuration, Ceremony ceremony, Audit.AuditEvent? auditEvent, CancellationToken cancellationToken);
 }

@@ -13,6 +13,7 @@ namespace Custos.Core.Seal;
 /// <param name="CreatedAt">When Custos was initialised.</param>
 /// <param name="WrappedRootKey">Seal type "hsm": the root key encrypted by the HSM's wrapping key (the shares are then recovery shares).</param>
 /// <param name="RootKeyProtector">Seal type "hsm": where the wrapping key lives (<see cref="Ports.IRootKeyProtector.Name"/>).</param>
+/// <param name="CeremonyId">The init ceremony, when initialisation was held as one: Custos cannot be unsealed until it completes.</param>
 public sealed record SealConfiguration(
     string Type,
     int Shares,
@@ -21,4 +22,5 @@ public sealed record SealConfiguration(
     byte[] EncryptedKeyring,
     DateTimeOffset CreatedAt,
     byte[]? WrappedRootKey = null,
-    string? RootKeyProtector = null);
+    string? RootKeyProtector = null,
+    string? CeremonyId = null);

@@ -16,9 +16,14 @@ namespace Custos.Core.Seal;
 /// sealed under the root key, splits the root key into K-of-N authenticated Shamir shares for the
 /// operators, and forgets both. Unseal collects K shares, recombines the root key, opens the keyring
 /// and keeps only the keyring in memory; seal drops it.
+/// <para>
+/// Held as a ceremony (operators named with their keys), initialisation hands out each share encrypted
+/// to its operator with a transcript to sign, and Custos cannot be unsealed, nor its root token used,
+/// until K operators have confirmed (<see cref="InitCeremony"/>).
+/// </para>
 /// </summary>
 public sealed partial class SealManager(ISealRepository store, TokenService tokens, IAuditLog audit, NodeIdentity node, TimeProvider time, ILogger<SealManager> log,
-    IRootKeyProtector? protector = null) : IKeyringProvider
+    IRootKeyProtector? protector = null, ICeremonyRepository? ceremonies = null) : IKeyringProvider
 {
     /// <summary>Shamir operator shares.</summary>
     public const string ShamirType = "shamir";
@@ -31,6 +36,7 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
     private readonly List<Share> _pending = [];
     private SealConfiguration? _config;
     private SecretBytes? _keyring;
+    private bool _ceremonyDone;
 
     /// <inheritdoc />
     public event EventHandler? Sealed;
@@ -48,11 +54,12 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
     public async Task<SealStatus> GetStatusAsync(CancellationToken cancellationToken)
     {
         var config = await LoadAsync(cancellationToken);
+        var pendingCeremony = config is not null && await CeremonyPendingAsync(config, cancellationToken) is not null ? config.CeremonyId : null;
         lock (_lock)
         {
             return config is null
                 ? new SealStatus(false, true, null, 0, 0, 0)
-                : new SealStatus(true, _keyring is null, config.Type, config.Threshold, config.Shares, _pending.Count);
+                : StatusLocked(config) with { PendingCeremony = pendingCeremony };
         }
     }
 
@@ -61,14 +68,24 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
         await InitializeAsync(shares, threshold, type, null, cancellationToken);
 
     /// <summary>Initialises Custos on behalf of <paramref name="request"/> (recorded in the audit log).</summary>
-    public async Task<Result<InitResult>> InitializeAsync(int shares, int threshold, string type, RequestInfo? request, CancellationToken cancellationToken)
+    public Task<Result<InitResult>> InitializeAsync(int shares, int threshold, string type, RequestInfo? request, CancellationToken cancellationToken) =>
+        InitializeAsync(shares, threshold, type, null, request, cancellationToken);
+
+    /// <summary>
+    /// Initialises Custos on behalf of <paramref name="request"/>; with <paramref name="operators"/> (one per share),
+    /// as an init ceremony: each share is encrypted to its operator, and Custos stays unusable until
+    /// <paramref name="threshold"/> of them confirm. Without, one caller sees every share: logged as a warning.
+    /// </summary>
+    public async Task<Result<InitResult>> InitializeAsync(int shares, int threshold, string type, IReadOnlyList<OperatorKey>? operators, RequestInfo? request,
+        CancellationToken cancellationToken)
     {
-        var (result, recorded) = await InitializeCoreAsync(shares, threshold, type, request, cancellationToken);
+        var (result, recorded) = await InitializeCoreAsync(shares, threshold, type, operators, request, cancellationToken);
         if (recorded) return result;
         return await RecordAsync("sys.init", request, result, cancellationToken);
     }
 
-    private async Task<(Result<InitResult> Result, bool Recorded)> InitializeCoreAsync(int shares, int threshold, string type, RequestInfo? request, CancellationToken cancellationToken)
+    private async Task<(Result<InitResult> Result, bool Recorded)> InitializeCoreAsync(int shares, int threshold, string type, IReadOnlyList<OperatorKey>? operators,
+        RequestInfo? request, CancellationToken cancellationToken)
     {
         if (type is not (ShamirType or DevType or HsmType)) return (CustosError.Invalid($"unknown seal type '{type}'"), false);
         if (type == HsmType && protector is null)
@@ -77,6 +94,12 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
             return (CustosError.Invalid("need 1 <= threshold <= shares <= 255"), false);
         if (type is ShamirType or HsmType && threshold < 2 && shares > 1)
             return (CustosError.Invalid("a threshold of 1 with several shares gives every holder the whole root key; use a threshold of 2 or more"), false);
+        if (operators is not null)
+        {
+            if (type == DevType) return (CustosError.Invalid("dev mode holds no init ceremony"), false);
+            if (ceremonies is null) return (new CustosError(ErrorCode.Unavailable, "this server has no ceremony store"), false);
+            if (OperatorKey.Check(operators, shares) is { } badOperators) return (badOperators, false);
+        }
         if (await LoadAsync(cancellationToken) is not null)
             return (new CustosError(ErrorCode.AlreadyInitialized, "Custos is already initialised"), false);
 
@@ -89,18 +112,38 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
         {
             var (rootToken, secret) = tokens.NewToken("root", new HashSet<string> { Roles.Root }, null);
             var wrappedRoot = type == HsmType ? protector!.Protect(root.Reveal(), RootKeyAad(rootKeyId)) : null;
-            var config = new SealConfiguration(type, shares, threshold, rootKeyId, sealedKeyring, time.GetUtcNow(), wrappedRoot, wrappedRoot is null ? null : protector!.Name);
+            var now = time.GetUtcNow();
+            var (ceremony, handedOut) = operators is null
+                ? (null, null)
+                : ShareDealer.Deal(split, operators, Ceremony.NewId(), node.Name, now, type, threshold, rootKeyId, rootToken);
+            var config = new SealConfiguration(type, shares, threshold, rootKeyId, sealedKeyring, now, wrappedRoot, wrappedRoot is null ? null : protector!.Name, ceremony?.Id);
+            var initEvent = !audit.IsEnabled ? null : Event("sys.init", request, null) with
+            {
+                Ceremony = ceremony is null ? null : new AuditCeremony(ceremony.Id, Convert.ToHexStringLower(ceremony.TranscriptSha256)),
+            };
             bool stored;
-            try { stored = await store.InitializeAsync(config, rootToken, audit.IsEnabled ? Event("sys.init", request, null) : null, cancellationToken); }
+            try
+            {
+                stored = ceremony is null
+                    ? await store.InitializeAsync(config, rootToken, initEvent, cancellationToken)
+                    : await store.InitializeWithCeremonyAsync(config, ceremony, initEvent, cancellationToken);
+            }
             catch (CustosUnavailableException) { request?.MarkRefusedUnrecorded(); return (AuditRecorder.AuditUnavailable, true); }
             if (!stored) return (new CustosError(ErrorCode.AlreadyInitialized, "Custos is already initialised"), false);
             request?.MarkRecorded();
             lock (_lock)
             {
                 _config = config;
-                if (type == HsmType) _keyring = keyring.Clone(); // the HSM holds the root: no shares needed to start
+                // The HSM holds the root: no shares needed to start (after the ceremony, if there is one).
+                if (type == HsmType && ceremony is null) _keyring = keyring.Clone();
             }
             LogInitialized(log, rootKeyId, threshold, shares, type);
+            if (ceremony is not null)
+            {
+                LogCeremonyStarted(log, ceremony.Id, threshold, shares);
+                return (new InitResult([], secret, rootKeyId, handedOut), true);
+            }
+            if (type != DevType) LogNoCeremony(log, shares);
             return (new InitResult(split.Select(s => s.Encode()).ToList(), secret, rootKeyId), true);
         }
         finally
@@ -128,6 +171,7 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
     {
         var config = await LoadAsync(cancellationToken);
         if (config is null) return new CustosError(ErrorCode.NotInitialized, "Custos is not initialised: run 'custos init'");
+        if (await CeremonyPendingAsync(config, cancellationToken) is { } pending) return pending;
         Share share;
         try { share = Share.Parse(encodedShare); }
         catch (ShareException e) { return new CustosError(ErrorCode.InvalidShare, e.Message); }
@@ -178,6 +222,7 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
     {
         var config = await LoadAsync(cancellationToken);
         if (config is null || config.Type != HsmType || !IsSealed) return await GetStatusAsync(cancellationToken);
+        if (await CeremonyPendingAsync(config, cancellationToken) is not null) return await GetStatusAsync(cancellationToken); // not before the ceremony completes
         Result<SealStatus> result;
         if (protector is null || config.WrappedRootKey is null)
         {
@@ -244,6 +289,25 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
         }
     }
 
+    /// <summary>
+    /// The refusal while the init ceremony of <paramref name="config"/> lacks confirmations; null when there is
+    /// none or it is complete (remembered: a complete ceremony never becomes pending again).
+    /// </summary>
+    private async Task<CustosError?> CeremonyPendingAsync(SealConfiguration config, CancellationToken cancellationToken)
+    {
+        if (config.CeremonyId is not { } id || Volatile.Read(ref _ceremonyDone)) return null;
+        var ceremony = ceremonies is null ? null : await ceremonies.GetAsync(id, cancellationToken);
+        if (ceremony is null) return new CustosError(ErrorCode.Unavailable, $"the init ceremony {id} is missing from the database: Custos cannot be unsealed");
+        if (ceremony.Status == CeremonyStatus.Complete)
+        {
+            Volatile.Write(ref _ceremonyDone, true);
+            return null;
+        }
+        return new CustosError(ErrorCode.CeremonyPending,
+            $"the init ceremony {id} needs {ceremony.Threshold} of {ceremony.Operators.Count} operator confirmations; {ceremony.Confirmations} so far. " +
+            $"Custos cannot be unsealed before ('custos ceremony confirm' by each operator; 'custos ceremony show {id}')");
+    }
+
     private SealStatus StatusLocked(SealConfiguration config) =>
         new(true, _keyring is null, config.Type, config.Threshold, config.Shares, _pending.Count);
 
@@ -260,6 +324,12 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
 
     [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Custos initialised: root key {RootKeyId}, {Threshold} of {Shares} shares, seal type {Type}")]
     private static partial void LogInitialized(ILogger logger, string rootKeyId, int threshold, int shares, string type);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "NO INIT CEREMONY: one caller received all {Shares} unseal shares in clear; initialise with named operators (custos init --operator) so that no one person sees every share")]
+    private static partial void LogNoCeremony(ILogger logger, int shares);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Warning, Message = "Init ceremony {CeremonyId} started: Custos stays sealed until {Threshold} of {Shares} operators confirm")]
+    private static partial void LogCeremonyStarted(ILogger logger, string ceremonyId, int threshold, int shares);
 
     [LoggerMessage(EventId = 101, Level = LogLevel.Information, Message = "Custos unsealed (root key {RootKeyId})")]
     private static partial void LogUnsealed(ILogger logger, string rootKeyId);

@@ -73,6 +73,28 @@ public sealed class Share : IDisposable
     }
 
     /// <summary>
+    /// The text form of <see cref="Encode"/> as ASCII bytes in a <see cref="SecretBytes"/>, so that it can be
+    /// hashed or encrypted and then zeroed (a string cannot be).
+    /// </summary>
+    public SecretBytes EncodeAscii()
+    {
+        byte[] binary = GC.AllocateArray<byte>(AuthenticatedLength(KeyId, _y.Length) + TagSize, pinned: true);
+        try
+        {
+            int n = WriteAuthenticatedData(binary, KeyId, Threshold, Index, _y.Reveal());
+            _tag.CopyTo(binary.AsSpan(n));
+            var text = SecretBytes.Allocate(TextPrefix.Length + Base64Url.GetEncodedLength(binary.Length));
+            int p = Encoding.ASCII.GetBytes(TextPrefix, text.RevealForWrite());
+            Base64Url.EncodeToUtf8(binary, text.RevealForWrite()[p..]);
+            return text;
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(binary);
+        }
+    }
+
+    /// <summary>
     /// Parses the text form made by <see cref="Encode"/>, ignoring surrounding whitespace.
     /// Throws <see cref="ShareException"/> ("malformed share") for anything else. Parsing does not
     /// authenticate the share: <see cref="Shamir.Combine"/> does.

@@ -116,6 +116,7 @@ public static class CustosHost
         services.AddSingleton<Core.Audit.AuditRecorder>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<SealManager>();
+        services.AddSingleton<InitCeremony>();
         services.AddSingleton<IKeyringProvider>(sp => sp.GetRequiredService<SealManager>());
         services.AddSingleton(sp => new KeyCache(sp.GetRequiredService<TimeProvider>(), TimeSpan.FromSeconds(options.KeyCacheSeconds)));
         services.AddSingleton<KeyResolver>();

@@ -6,7 +6,7 @@ using static Custos.Storage.Sqlite.SqliteValues;
 
 namespace Custos.Storage.Sqlite;
 
-/// <summary>The one seal configuration in SQLite (table <c>seal_config</c>, a single row with id 1).</summary>
+/// <summary>The one seal configuration in SQLite (table <c>seal_config</c>, a single row with id 1), and the init ceremony stored with it.</summary>
 public sealed class SqliteSealRepository : ISealRepository
 {
     private readonly SqliteDatabase _database;
@@ -21,7 +21,7 @@ public sealed class SqliteSealRepository : ISealRepository
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = """
-                SELECT type, shares, threshold, root_key_id, encrypted_keyring, created_at, wrapped_root_key, root_key_protector
+                SELECT type, shares, threshold, root_key_id, encrypted_keyring, created_at, wrapped_root_key, root_key_protector, ceremony_id
                 FROM seal_config WHERE id = 1
                 """;
             await using var reader = await command.ExecuteReaderAsync(ct);
@@ -34,7 +34,8 @@ public sealed class SqliteSealRepository : ISealRepository
                 (byte[])reader.GetValue(4),
                 ReadTime(reader, 5),
                 reader.IsDBNull(6) ? null : (byte[])reader.GetValue(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7));
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8));
         }, cancellationToken);
 
     /// <inheritdoc />
@@ -43,6 +44,17 @@ public sealed class SqliteSealRepository : ISealRepository
 
     /// <inheritdoc />
     public Task<bool> InitializeAsync(SealConfiguration configuration, AccessToken rootToken, Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken) =>
+        InitializeAsync(configuration, rootToken, null, auditEvent, cancellationToken);
+
+    /// <inheritdoc />
+    public Task<bool> InitializeWithCeremonyAsync(SealConfiguration configuration, Ceremony ceremony, Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
+    {
+        if (configuration.CeremonyId != ceremony.Id) throw Core.Errors.Error.Invariant("the seal configuration must name the ceremony stored with it");
+        return InitializeAsync(configuration, null, ceremony, auditEvent, cancellationToken);
+    }
+
+    private Task<bool> InitializeAsync(SealConfiguration configuration, AccessToken? rootToken, Ceremony? ceremony, Core.Audit.AuditEvent? auditEvent,
+        CancellationToken cancellationToken) =>
         _database.WriteAsync("initialisation of the seal configuration", async (connection, transaction, ct) =>
         {
             using (var exists = connection.CreateCommand())
@@ -55,8 +67,8 @@ public sealed class SqliteSealRepository : ISealRepository
             {
                 insert.Transaction = transaction;
                 insert.CommandText = """
-                    INSERT INTO seal_config (id, type, shares, threshold, root_key_id, encrypted_keyring, created_at, wrapped_root_key, root_key_protector)
-                    VALUES (1, @type, @shares, @threshold, @root_key_id, @encrypted_keyring, @created_at, @wrapped_root_key, @root_key_protector)
+                    INSERT INTO seal_config (id, type, shares, threshold, root_key_id, encrypted_keyring, created_at, wrapped_root_key, root_key_protector, ceremony_id)
+                    VALUES (1, @type, @shares, @threshold, @root_key_id, @encrypted_keyring, @created_at, @wrapped_root_key, @root_key_protector, @ceremony_id)
                     """;
                 insert.Parameters.AddWithValue("@type", configuration.Type);
                 insert.Parameters.AddWithValue("@shares", configuration.Shares);
@@ -66,9 +78,11 @@ public sealed class SqliteSealRepository : ISealRepository
                 insert.Parameters.AddWithValue("@created_at", Time(configuration.CreatedAt));
                 insert.Parameters.Add("@wrapped_root_key", SqliteType.Blob).Value = (object?)configuration.WrappedRootKey ?? DBNull.Value;
                 insert.Parameters.AddWithValue("@root_key_protector", (object?)configuration.RootKeyProtector ?? DBNull.Value);
+                insert.Parameters.AddWithValue("@ceremony_id", (object?)configuration.CeremonyId ?? DBNull.Value);
+                if (ceremony is not null) await CeremonyRows.InsertAsync(connection, transaction, ceremony, ct); // first: seal_config refers to it
                 await insert.ExecuteNonQueryAsync(ct);
             }
-            await TokenRows.InsertAsync(connection, transaction, rootToken, ct);
+            if (rootToken is not null) await TokenRows.InsertAsync(connection, transaction, rootToken, ct);
             if (auditEvent is not null) await _database.StageAuditAsync(connection, transaction, auditEvent, ct);
             return (true, true);
         }, cancellationToken);

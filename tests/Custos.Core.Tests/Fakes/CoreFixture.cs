@@ -16,6 +16,7 @@ public sealed class CoreFixture
     public InMemoryTokenAndSealRepository Store { get; }
     public FakeKeystore Keystore { get; } = new();
     public SealManager Seal { get; }
+    public InitCeremony Ceremony { get; }
     public TokenService Tokens { get; }
     public KeyManagementService Management { get; }
     public KeyAccessService Access { get; }
@@ -33,7 +34,8 @@ public sealed class CoreFixture
         Store = new InMemoryTokenAndSealRepository(Audit);
         Tokens = new TokenService(Store, Time);
         var node = new Custos.Core.Audit.NodeIdentity("test-node");
-        Seal = new SealManager(Store, Tokens, Audit, node, Time, NullLogger<SealManager>.Instance);
+        Seal = new SealManager(Store, Tokens, Audit, node, Time, NullLogger<SealManager>.Instance, ceremonies: Store);
+        Ceremony = new InitCeremony(Store, Seal, Audit, node, Time, NullLogger<InitCeremony>.Instance);
         var recorder = new Custos.Core.Audit.AuditRecorder(Audit, Seal, Time, node);
         var resolver = new KeyResolver(Keys, new KeyCache(Time, TimeSpan.FromSeconds(5)));
         Policies = new InMemoryPolicyRepository(Audit);

@@ -4,10 +4,11 @@ using Custos.Core.Seal;
 
 namespace Custos.Core.Tests.Fakes;
 
-/// <summary>Token and seal stores in memory.</summary>
-public sealed class InMemoryTokenAndSealRepository(InMemoryAuditLog audit) : ITokenRepository, ISealRepository
+/// <summary>Token, seal and ceremony stores in memory.</summary>
+public sealed class InMemoryTokenAndSealRepository(InMemoryAuditLog audit) : ITokenRepository, ISealRepository, ICeremonyRepository
 {
     private readonly List<AccessToken> _tokens = [];
+    private readonly Dictionary<string, Ceremony> _ceremonies = [];
     private SealConfiguration? _seal;
 
     public Task InsertAsync(AccessToken token, Custos.Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
@@ -42,5 +43,42 @@ public sealed class InMemoryTokenAndSealRepository(InMemoryAuditLog audit) : ITo
         _seal = configuration;
         lock (_tokens) _tokens.Add(rootToken);
         return Task.FromResult(true);
+    }
+
+    public Task<bool> InitializeWithCeremonyAsync(SealConfiguration configuration, Ceremony ceremony, Custos.Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
+    {
+        lock (_tokens)
+        {
+            if (_seal is not null) return Task.FromResult(false);
+            if (auditEvent is not null) audit.Add(auditEvent);
+            _seal = configuration;
+            _ceremonies[ceremony.Id] = ceremony;
+            return Task.FromResult(true);
+        }
+    }
+
+    Task<Ceremony?> ICeremonyRepository.GetAsync(string id, CancellationToken cancellationToken)
+    {
+        lock (_tokens) return Task.FromResult(_ceremonies.GetValueOrDefault(id));
+    }
+
+    public Task<bool> ConfirmAsync(CeremonyConfirmation confirmation, AccessToken? rootToken, Custos.Core.Audit.AuditEvent? auditEvent, CancellationToken cancellationToken)
+    {
+        lock (_tokens)
+        {
+            if (!_ceremonies.TryGetValue(confirmation.CeremonyId, out var c) || c.Status != CeremonyStatus.Pending
+                || c.Confirmations != confirmation.ConfirmationsBefore || c.Operators.FirstOrDefault(o => o.Name == confirmation.Operator) is not { Confirmed: false })
+                return Task.FromResult(false);
+            var operators = c.Operators.Select(o => o.Name == confirmation.Operator ? o with { Signature = confirmation.Signature, ConfirmedAt = confirmation.At } : o).ToList();
+            _ceremonies[c.Id] = c with
+            {
+                Operators = operators,
+                Status = confirmation.Completes ? CeremonyStatus.Complete : CeremonyStatus.Pending,
+                CompletedAt = confirmation.Completes ? confirmation.At : null,
+            };
+            if (confirmation.Completes && rootToken is not null) _tokens.Add(rootToken);
+            if (auditEvent is not null) audit.Add(auditEvent);
+            return Task.FromResult(true);
+        }
     }
 }

@@ -147,4 +147,17 @@ public sealed class ShareTests
         Assert.Throws<ObjectDisposedException>(() => shares[0].Encode());
         Assert.Equal("[redacted]", shares[0].ToString());
     }
+
+    [Fact]
+    public void EncodeAscii_is_the_text_form_in_a_zeroable_buffer()
+    {
+        foreach (var share in SplitRandom(out _))
+        {
+            using (share)
+            {
+                using var ascii = share.EncodeAscii();
+                Assert.Equal(share.Encode(), System.Text.Encoding.ASCII.GetString(ascii.Reveal()));
+            }
+        }
+    }
 }

@@ -27,7 +27,7 @@ public sealed class TestServer : IAsyncDisposable
         _ca = ca;
         BaseAddress = new Uri($"https://127.0.0.1:{options.ListenEndPoint().Port}/");
         Anonymous = NewClient(null);
-        Root = NewClient(secrets.RootToken);
+        Root = NewClient(secrets.RootToken.Length == 0 ? null : secrets.RootToken);
     }
 
     /// <summary>What the server logged (warnings and above).</summary>
@@ -39,7 +39,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Its options (data folder, listen address).</summary>
     public ServerOptions Options { get; }
 
-    /// <summary>The dev unseal share and root token.</summary>
+    /// <summary>The dev unseal share and root token (both empty for a server started uninitialised).</summary>
     public DevMode.DevSecrets Secrets { get; }
 
     /// <summary>https://127.0.0.1:PORT/</summary>
@@ -64,8 +64,14 @@ public sealed class TestServer : IAsyncDisposable
     public static Task<TestServer> StartAsync(bool auditLog, Func<string, ClientCertificateOptions>? clientCertificates, CancellationToken ct) =>
         StartAsync(o => o with { AuditLog = auditLog, ClientCertificates = clientCertificates?.Invoke(Path.Combine(o.DataDir, "tls")) }, ct);
 
+    /// <summary>
+    /// Starts a fresh server that is not initialised (for tests of <c>POST /v1/sys/init</c>): no dev share, no
+    /// root token; <see cref="Root"/> sends no token.
+    /// </summary>
+    public static Task<TestServer> StartUninitializedAsync(bool auditLog, CancellationToken ct) => StartAsync(o => o with { AuditLog = auditLog }, ct, initialize: false);
+
     /// <summary>Starts a fresh server whose dev-mode options (audit log off) <paramref name="configure"/> may change first.</summary>
-    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions> configure, CancellationToken ct)
+    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions> configure, CancellationToken ct, bool initialize = true)
     {
         // tmpfs when there is one: SQLite's fsyncs on a real disk would dominate the run time.
         var root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
@@ -85,7 +91,7 @@ public sealed class TestServer : IAsyncDisposable
                 await app.DisposeAsync();
                 continue;
             }
-            var secrets = await DevMode.InitializeOrUnsealAsync(app, options, ct);
+            var secrets = initialize ? await DevMode.InitializeOrUnsealAsync(app, options, ct) : new DevMode.DevSecrets("", "");
             var ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(dir, "tls", "ca.pem"));
             return new TestServer(app, options, secrets, ca, logs);
         }

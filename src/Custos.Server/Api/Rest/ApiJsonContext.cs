@@ -31,6 +31,8 @@ namespace Custos.Server.Api.Rest;
 [JsonSerializable(typeof(Init.Request), TypeInfoPropertyName = "InitRequest")]
 [JsonSerializable(typeof(Init.Response), TypeInfoPropertyName = "InitResponse")]
 [JsonSerializable(typeof(Unseal.Request), TypeInfoPropertyName = "UnsealRequest")]
+[JsonSerializable(typeof(Ceremonies.GetCeremony.Response), TypeInfoPropertyName = "GetCeremonyResponse")]
+[JsonSerializable(typeof(Ceremonies.ConfirmCeremony.Request), TypeInfoPropertyName = "ConfirmCeremonyRequest")]
 [JsonSerializable(typeof(TokenEndpoints.CreateRequest), TypeInfoPropertyName = "CreateRequest")]
 [JsonSerializable(typeof(TokenEndpoints.TokenResponse), TypeInfoPropertyName = "TokenResponse")]
 [JsonSerializable(typeof(TokenEndpoints.ListResponse), TypeInfoPropertyName = "TokenListResponse")]

@@ -17,7 +17,7 @@ public static class ProblemMapper
         ErrorCode.Forbidden or ErrorCode.ApprovalRequired => StatusCodes.Status403Forbidden,
         ErrorCode.NotFound => StatusCodes.Status404NotFound,
         ErrorCode.AliasAlreadyExists or ErrorCode.InvalidKeyState or ErrorCode.KeyDisabled or ErrorCode.KeyPendingDestruction
-            or ErrorCode.KeyDestroyed or ErrorCode.AlreadyInitialized or ErrorCode.Conflict => StatusCodes.Status409Conflict,
+            or ErrorCode.KeyDestroyed or ErrorCode.AlreadyInitialized or ErrorCode.Conflict or ErrorCode.CeremonyPending => StatusCodes.Status409Conflict,
         ErrorCode.Sealed or ErrorCode.NotInitialized or ErrorCode.Unavailable or ErrorCode.AuditUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCode.Throttled => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
@@ -78,6 +78,7 @@ public static class ProblemMapper
         ErrorCode.AuditUnavailable => "Audit log unavailable",
         ErrorCode.Throttled => "Too many requests",
         ErrorCode.ApprovalRequired => "Approval required",
+        ErrorCode.CeremonyPending => "Init ceremony pending",
         _ => "Error",
     };
 }

@@ -19,6 +19,9 @@ public static class RestApi
         Init.Map(sys);
         Unseal.Map(sys);
         Seal.Map(sys);
+        var ceremonies = sys.MapGroup("/ceremony").WithTags("Key ceremonies");
+        Ceremonies.GetCeremony.Map(ceremonies);
+        Ceremonies.ConfirmCeremony.Map(ceremonies);
 
         var keys = v1.MapGroup("/keys").WithTags("Keys").RequireAuthorization();
         CreateKey.Map(keys);

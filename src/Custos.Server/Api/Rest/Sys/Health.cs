@@ -2,11 +2,12 @@ using Custos.Core.Seal;
 
 namespace Custos.Server.Api.Rest.Sys;
 
-/// <summary>GET /v1/health — unauthenticated: initialised, sealed, version. 200 when ready, 503 otherwise.</summary>
+/// <summary>GET /v1/health — unauthenticated: initialised, sealed, version, a pending init ceremony. 200 when ready, 503 otherwise.</summary>
 public static class Health
 {
     /// <summary>The response body.</summary>
-    public sealed record Response(bool Initialized, bool Sealed, string? SealType, int Threshold, int Shares, int Progress, string Version, bool DevMode);
+    public sealed record Response(bool Initialized, bool Sealed, string? SealType, int Threshold, int Shares, int Progress, string Version, bool DevMode,
+        string? PendingCeremony = null);
 
     /// <summary>Maps the route.</summary>
     public static void Map(RouteGroupBuilder v1) =>
@@ -22,5 +23,5 @@ public static class Health
 
     /// <summary>Maps a seal status.</summary>
     public static Response From(SealStatus s, bool devMode) =>
-        new(s.Initialized, s.Sealed, s.Type, s.Threshold, s.Shares, s.Progress, Hosting.ServerInfo.Version, devMode);
+        new(s.Initialized, s.Sealed, s.Type, s.Threshold, s.Shares, s.Progress, Hosting.ServerInfo.Version, devMode, s.PendingCeremony);
 }
