@@ -59,6 +59,8 @@ public sealed record AuditEvent
     public string? JustificationText { get; init; }
     /// <summary>The access-policy version and rule that decided the request ("3/key-users-use"; "0/..." is the built-in default).</summary>
     public string? Policy { get; init; }
+    /// <summary>The approval request (<c>apr_...</c>) or grant (<c>grt_...</c>) the event is about, when it is about one.</summary>
+    public string? Approval { get; init; }
 
     /// <summary>An event for one request (or background action); key, version and context are added with <c>with</c>.</summary>
     public static AuditEvent For(DateTimeOffset time, string node, string principal, RequestInfo? request, string operation, AuditOutcome outcome, string? errorCode) => new()
