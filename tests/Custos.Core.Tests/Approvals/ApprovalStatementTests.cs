@@ -62,3 +62,15 @@ public sealed class ApprovalStatementTests
         Assert.NotEqual(a, ApprovalRequest.SubjectOf("token:a", Operation.Decrypt, "k", "c", "p"));
     }
 }
+
+public sealed class ApprovalRequirementTests
+{
+    [Fact]
+    public void A_policy_that_leaves_out_the_grant_bounds_gets_the_documented_defaults()
+    {
+        var parsed = PolicyDocument.Parse("""{"rules":[{"id":"r","roles":["key-user"],"operations":["decrypt"],"approvals":{"count":2}}]}"""u8);
+        Assert.True(parsed.IsSuccess, parsed.Error?.Message);
+        var approvals = parsed.Value.Rules[0].Approvals!;
+        Assert.Equal((2, 15, 100), (approvals.Count, approvals.GrantMinutes, approvals.GrantUses));
+    }
+}
