@@ -7,8 +7,9 @@ using Custos.Core.Service;
 namespace Custos.Core.Approvals;
 
 /// <summary>
-/// Who asked, as they were when they asked: id, name, roles and groups, and the address and justification the
-/// request came with (an approved administrative operation runs as this principal, in these circumstances).
+/// Who asked, as they were when they asked: id, name, roles and groups, and the address and justification (as its
+/// header value, <c>CODE</c> or <c>CODE; text</c>) the request came with (an approved administrative operation runs
+/// as this principal, in these circumstances).
 /// </summary>
 public sealed record ApprovalRequester(
     string Id,
@@ -22,7 +23,7 @@ public sealed record ApprovalRequester(
     public static ApprovalRequester Of(Principal principal) => new(
         principal.Id, principal.Name,
         principal.Roles.Order(StringComparer.Ordinal).ToList(), principal.Groups.Order(StringComparer.Ordinal).ToList(),
-        principal.Request?.ClientAddress, principal.Request?.JustificationCode);
+        principal.Request?.ClientAddress, principal.Request?.Justification?.ToHeaderValue());
 }
 
 /// <summary>

@@ -22,7 +22,7 @@ public sealed record ApprovalFilter(ApprovalStatus? Status = null, bool Mine = f
 /// </summary>
 public sealed partial class ApprovalService(
     IApprovalRepository repository, Guard guard, KeyResolver keys, KeyManagementService management, ITokenRepository tokens,
-    AuditRecorder audit, TimeProvider time, ILogger<ApprovalService> log)
+    PrincipalDirectory principals, AuditRecorder audit, TimeProvider time, ILogger<ApprovalService> log)
 {
     /// <summary>Longest reason an approver may give.</summary>
     public const int MaxReason = 500;
@@ -166,7 +166,8 @@ public sealed partial class ApprovalService(
 
     /// <summary>
     /// The requester as they were when they asked (roles, groups, address, justification), acting in the approver's
-    /// request; refused when the requester's token has been revoked or has expired since.
+    /// request; refused when the requester is no longer known (a certificate principal removed from the
+    /// configuration) or its token has been revoked or has expired since.
     /// </summary>
     private async Task<Result<Principal>> RequesterAsync(ApprovalRequest request, Principal approver, CancellationToken cancellationToken)
     {
@@ -174,7 +175,10 @@ public sealed partial class ApprovalService(
         if (r.Id.StartsWith("token:", StringComparison.Ordinal)
             && (await tokens.GetAsync(r.Id["token:".Length..], cancellationToken) is not { } token || !token.IsActive(time.GetUtcNow())))
             return new CustosError(ErrorCode.Unauthenticated, $"the requester's token ({r.Id}) is revoked or expired");
-        var info = new RequestInfo(approver.Request?.RequestId ?? request.Id, r.ClientAddress, r.Justification);
+        if (await principals.FindAsync(r.Id, cancellationToken) is null)
+            return new CustosError(ErrorCode.Unauthenticated, $"the requester ({r.Id}) is no longer a known principal");
+        var justification = Justification.Parse(r.Justification) is { IsSuccess: true } parsed ? parsed.Value : null;
+        var info = new RequestInfo(approver.Request?.RequestId ?? request.Id, r.ClientAddress, justification);
         // The audit log was told of the approver's request only: this one must not end a request it never started.
         info.ReleaseLogSlot();
         return new Principal(r.Id, r.Name, Roles.FromStored(r.Roles)) { Groups = new HashSet<string>(r.Groups, StringComparer.Ordinal), Request = info };

@@ -320,12 +320,4 @@ public sealed class SqliteApprovalRepository(SqliteDatabase database) : IApprova
 
     private static Operation ReadOperation(string name) =>
         Operations.Parse(name) is [var operation] ? operation : throw Error.Unavailable("database holds an unknown operation");
-
-    private static SqliteCommand Command(SqliteConnection connection, SqliteTransaction transaction, string sql)
-    {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        return command;
-    }
 }

@@ -105,6 +105,23 @@ public sealed class ApprovalRulesTests
     }
 
     [Fact]
+    public async Task A_certificate_principal_approves_with_its_certificates_key_ed25519_included()
+    {
+        var (b, id, blob) = await PendingDecryptAsync();
+        using var _b = b;
+        using var key = Custos.Crypto.Signing.SigningKey.Ed25519FromSeed(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        var cert = new Principal("cert:ops-1", "ops-1", new HashSet<string> { Roles.Approver })
+        {
+            Groups = new HashSet<string> { Group }, PublicKey = key.PublicKey.ToSpki(), Request = new Custos.Core.Audit.RequestInfo("r", null),
+        };
+        var signature = key.Sign(ApprovalStatement.Bytes(await b.RequestAsync(id), ApprovalVerdict.Approve));
+
+        Assert.True((await b.F.Approvals.DecideAsync(cert, id, ApprovalVerdict.Approve, signature, null, None)).IsSuccess);
+        Assert.True((await b.DecideAsync(b.A1, id)).IsSuccess);
+        Assert.True((await b.DecryptAsync(blob, "42")).IsSuccess);
+    }
+
+    [Fact]
     public async Task An_expired_request_takes_no_more_decisions_and_the_same_request_opens_a_new_one()
     {
         var (b, id, blob) = await PendingDecryptAsync();

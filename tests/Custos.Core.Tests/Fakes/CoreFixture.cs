@@ -50,7 +50,8 @@ public sealed class CoreFixture
         Management = new KeyManagementService(resolver, Keys, registry, guard, recorder, Time, NullLogger<KeyManagementService>.Instance);
         KeyLimits = new KeyRateLimiter(keyLimit, new AccessMetrics(Meters));
         Access = new KeyAccessService(resolver, registry, guard, recorder, KeyLimits);
-        Approvals = new ApprovalService(ApprovalStore, guard, resolver, Management, Store, recorder, Time, NullLogger<ApprovalService>.Instance);
+        Approvals = new ApprovalService(ApprovalStore, guard, resolver, Management, Store,
+            new PrincipalDirectory([new TokenPrincipalSource(Store)]), recorder, Time, NullLogger<ApprovalService>.Instance);
         Grants = new GrantService(ApprovalStore, guard, recorder, Time);
         Maintenance = new KeyMaintenance(Keys, Management, Seal, Time, NullLogger<KeyMaintenance>.Instance);
         if (unseal)
