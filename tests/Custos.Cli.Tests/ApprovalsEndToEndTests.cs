@@ -55,6 +55,7 @@ public sealed partial class ApprovalsEndToEndTests : IAsyncLifetime
             rules = new object[]
             {
                 new { id = "root", roles = new[] { "root" }, operations = new[] { "*" } },
+                new { id = "officers", roles = new[] { "security-officer" }, operations = new[] { "administer", "read-audit", "read" } },
                 new { id = "users-read", roles = new[] { "key-user" }, operations = new[] { "read", "encrypt", "generate-data-key" } },
                 new
                 {
