@@ -9,7 +9,7 @@ public static class StorageServiceCollectionExtensions
 {
     /// <summary>
     /// Registers the SQLite data file at <paramref name="path"/> (created with mode 0600 when missing; its folder
-    /// must exist) and the key, token, seal, ceremony and policy repositories over it, all singletons. The file is opened and
+    /// must exist) and the key, token, seal, ceremony, policy and approval repositories over it, all singletons. The file is opened and
     /// migrated when <see cref="SqliteDatabase"/> is first resolved; it uses the registered <see cref="TimeProvider"/>
     /// when there is one.
     /// </summary>
@@ -22,6 +22,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ISealRepository, SqliteSealRepository>();
         services.AddSingleton<ICeremonyRepository, SqliteCeremonyRepository>();
         services.AddSingleton<IPolicyRepository, SqlitePolicyRepository>();
+        services.AddSingleton<IApprovalRepository, SqliteApprovalRepository>();
         services.AddSingleton<SqliteAuditLog>();
         services.AddSingleton<Core.Audit.IAuditStore, SqliteAuditStore>();
         services.AddSingleton<Core.Audit.IAuditLog>(sp => sp.GetRequiredService<SqliteAuditLog>());

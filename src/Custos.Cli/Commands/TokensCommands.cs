@@ -17,14 +17,15 @@ public static class TokensCommands
         var groups = new Option<string[]>("--group") { Description = "Group the holder belongs to, e.g. payments-approvers (repeat)" };
         var ttl = new Option<string?>("--ttl") { Description = "Lifetime, e.g. 30m, 12h, 90d (default: no expiry)" };
         var networks = new Option<string[]>("--allow-network") { Description = "Use the token only from this network, e.g. 10.20.0.0/16 or 2001:db8::/32 or one address (repeat; default: anywhere)" };
-        var create = new Command("create", "Create a token; its secret is shown once") { name, roles, groups, ttl, networks };
+        var approvalKey = new Option<string?>("--approval-key") { Description = "PEM public key the holder signs approvals with (see 'custos approvals keygen'); never the private key" };
+        var create = new Command("create", "Create a token; its secret is shown once") { name, roles, groups, ttl, networks, approvalKey };
         create.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
             var r = p.GetValue(roles) is { Length: > 0 } given ? given : null;
             var g = p.GetValue(groups) is { Length: > 0 } gs ? gs : null;
             var n = p.GetValue(networks) is { Length: > 0 } nets ? nets : null;
-            var body = new TokenEndpoints.CreateRequest(p.GetValue(name), r, ParseTtl(p.GetValue(ttl)), n, g);
+            var body = new TokenEndpoints.CreateRequest(p.GetValue(name), r, ParseTtl(p.GetValue(ttl)), n, g, null, ReadApprovalKey(p.GetValue(approvalKey)));
             var t = await api.SendAsync(HttpMethod.Post, "v1/tokens", body, ApiJsonContext.Default.CreateRequest, ApiJsonContext.Default.TokenResponse, ct);
             if (p.GetValue(Globals.Json)) { Globals.PrintJson(t, ApiJsonContext.Default.TokenResponse); return 0; }
             Console.WriteLine($"Token:    {t.Token}");
@@ -33,6 +34,7 @@ public static class TokensCommands
             Console.WriteLine($"Groups:   {(t.Groups.Count > 0 ? string.Join(", ", t.Groups) : "none")}");
             Console.WriteLine($"Expires:  {(t.ExpiresAt is { } e ? e.ToString("u") : "never")}");
             Console.WriteLine($"From:     {(t.AllowedNetworks is { Count: > 0 } an ? string.Join(", ", an) : "any network")}");
+            Console.WriteLine($"Approves: {(t.ApprovalKeySha256 is { } k ? "with approval key sha256:" + k : "no (no approval key)")}");
             Console.WriteLine("The token is shown only now; Custos keeps only its hash.");
             return 0;
         });
@@ -66,6 +68,16 @@ public static class TokensCommands
         tokens.Subcommands.Add(list);
         tokens.Subcommands.Add(revoke);
         return tokens;
+    }
+
+    /// <summary>The PEM text of a public key file, checked here so that a private key is never sent.</summary>
+    private static string? ReadApprovalKey(string? file)
+    {
+        if (file is null) return null;
+        if (!File.Exists(file)) throw new CliException($"approval key file '{file}' does not exist", 2);
+        var pem = File.ReadAllText(file);
+        if (Custos.Crypto.Signing.VerificationKey.FromPem(pem, out var problem) is null) throw new CliException($"{file}: {problem}", 2);
+        return pem;
     }
 
     /// <summary>Parses 90s, 30m, 12h, 90d into seconds.</summary>

@@ -20,6 +20,12 @@ public sealed record AccessToken(
     public IReadOnlySet<string> Groups { get; init; } = NoGroups;
 
     /// <summary>
+    /// The public key (DER SubjectPublicKeyInfo, ECDSA P-256 or Ed25519) the holder signs approvals with,
+    /// registered when the token was made; null when the holder cannot approve. Never a private key.
+    /// </summary>
+    public byte[]? ApprovalKey { get; init; }
+
+    /// <summary>
     /// True when the token may be used from <paramref name="client"/>: it has no network allowlist, or the
     /// address is in one of its networks (an IPv4 address seen as IPv4-mapped IPv6 counts as IPv4).
     /// </summary>
@@ -29,5 +35,5 @@ public sealed record AccessToken(
     public bool IsActive(DateTimeOffset now) => RevokedAt is null && (ExpiresAt is null || ExpiresAt > now);
 
     /// <summary>The principal the token stands for.</summary>
-    public Principal ToPrincipal() => new($"token:{Id}", Name, Roles) { Groups = Groups };
+    public Principal ToPrincipal() => new($"token:{Id}", Name, Roles) { Groups = Groups, PublicKey = ApprovalKey };
 }

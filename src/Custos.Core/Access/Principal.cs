@@ -12,9 +12,9 @@ public sealed record Principal(string Id, string Name, IReadOnlySet<string> Role
     public IReadOnlySet<string> Groups { get; init; } = NoGroups;
 
     /// <summary>
-    /// The public key of the credential the principal authenticated with, as SubjectPublicKeyInfo DER (for a
-    /// client certificate: the certificate's public key); null for a bearer token, which has none. Approvals
-    /// will be signatures over the exact request, verified with this key.
+    /// The public key the principal signs approvals with, as SubjectPublicKeyInfo DER: for a client certificate,
+    /// the certificate's public key; for a bearer token, the approval key registered when the token was made (a
+    /// token has no key of its own). Null when there is none: the principal then cannot approve.
     /// </summary>
     public byte[]? PublicKey { get; init; }
 

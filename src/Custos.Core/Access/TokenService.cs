@@ -6,8 +6,12 @@ using Custos.Core.Ports;
 
 namespace Custos.Core.Access;
 
-/// <summary>What a new token is: its name, roles, groups, lifetime and the networks it may be used from (null: any).</summary>
-public sealed record TokenSpec(string Name, IEnumerable<string> Roles, TimeSpan? Ttl, IEnumerable<string>? Groups = null, IEnumerable<string>? AllowedNetworks = null);
+/// <summary>
+/// What a new token is: its name, roles, groups, lifetime, the networks it may be used from (null: any) and
+/// the PEM public key its holder signs approvals with (null: the holder cannot approve).
+/// </summary>
+public sealed record TokenSpec(string Name, IEnumerable<string> Roles, TimeSpan? Ttl, IEnumerable<string>? Groups = null, IEnumerable<string>? AllowedNetworks = null,
+    string? ApprovalKeyPem = null);
 
 /// <summary>
 /// Issues, checks, lists and revokes bearer tokens. A token is <c>cst_</c> followed by 43 base64url
@@ -38,8 +42,15 @@ public sealed class TokenService(ITokenRepository tokens, TimeProvider time)
         if (spec.Ttl is { } t && (t < TimeSpan.FromMinutes(1) || t > TimeSpan.FromDays(3650))) return CustosError.Invalid("token ttl is 1 minute to 10 years");
         var networks = NetworkAllowlist.Normalize(spec.AllowedNetworks);
         if (!networks.IsSuccess) return networks.Error;
+        byte[]? approvalKey = null;
+        if (spec.ApprovalKeyPem is not null)
+        {
+            if (Crypto.Signing.VerificationKey.FromPem(spec.ApprovalKeyPem, out var problem) is not { } key)
+                return CustosError.Invalid($"approvalKey: {problem}");
+            approvalKey = key.ToSpki();
+        }
         var (token, secret) = NewToken(spec.Name, roles.Value, spec.Ttl);
-        token = token with { AllowedNetworks = networks.Value, Groups = groups.Value };
+        token = token with { AllowedNetworks = networks.Value, Groups = groups.Value, ApprovalKey = approvalKey };
         await tokens.InsertAsync(token, auditEvent, cancellationToken);
         return (token, secret);
     }

@@ -62,6 +62,8 @@ public sealed record AuditEvent
     /// <summary>The key ceremony the event belongs to (init ceremonies). Last member, so that events written
     /// before it existed keep their exact bytes.</summary>
     public AuditCeremony? Ceremony { get; init; }
+    /// <summary>The approval request (<c>apr_...</c>) or grant (<c>grt_...</c>) the event is about, when it is about one.</summary>
+    public string? Approval { get; init; }
 
     /// <summary>An event for one request (or background action); key, version and context are added with <c>with</c>.</summary>
     public static AuditEvent For(DateTimeOffset time, string node, string principal, RequestInfo? request, string operation, AuditOutcome outcome, string? errorCode) => new()

@@ -66,6 +66,26 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
         }
     }
 
+    /// <summary>
+    /// As <see cref="RecordAsync{T}(Principal, string, Result{T}, Func{T, ValueTuple{string, int?}}, string?, EncryptionContext?, CancellationToken, Action{T}?)"/>
+    /// for an operation about an approval request or grant (<paramref name="approval"/>, recorded in the event).
+    /// </summary>
+    public async Task<Result<T>> RecordApprovalAsync<T>(Principal principal, string operation, Result<T> result, string? keyId, string? approval,
+        CancellationToken cancellationToken)
+    {
+        var auditEvent = Event(principal, operation, keyId, null, result.Error) with { Approval = approval };
+        try
+        {
+            await RecordAsync(principal, auditEvent, cancellationToken);
+            return result;
+        }
+        catch (CustosUnavailableException)
+        {
+            principal.Request?.MarkRefusedUnrecorded();
+            return AuditUnavailable;
+        }
+    }
+
     /// <summary>The error a request gets when its audit event cannot be made durable.</summary>
     public static CustosError AuditUnavailable { get; } =
         new(ErrorCode.AuditUnavailable, "the audit log cannot record this request, so it was refused (nothing was changed)");

@@ -59,7 +59,7 @@ public sealed partial class KeyManagementService(
             return CustosError.Invalid($"alias '{command.Alias}' is not valid: 1-128 characters of letters, digits, '-', '_', '.'");
         if (command.Attributes.Validate() is { } invalid) return invalid;
         if (await guard.CheckAsync(principal, Operation.CreateKey, KeyFacts.Of(command.Alias, command.Attributes), cancellationToken,
-                new ApprovalSubject(null, Summary(command))) is { } denied) return denied;
+                new ApprovalSubject(null, Approvals.ApprovedChange.Describe(command))) is { } denied) return denied;
         if (keystores.ForCustody(command.Custody) is not { } keystore)
             return new CustosError(ErrorCode.CustodyUnavailable, $"custody '{command.Custody.Name()}' is not configured on this server");
         if (command.Alias is not null && await repository.GetByAliasAsync(command.Alias, cancellationToken) is not null)
@@ -136,9 +136,6 @@ public sealed partial class KeyManagementService(
         return page with { Keys = readable };
     }
 
-    private static string Summary(CreateKeyCommand c) =>
-        $"create alias={c.Alias ?? "-"} custody={c.Custody.Name()} purpose={c.Purpose.Name()} spec={c.Spec.Name()} classification={c.Attributes.Classification.Name()}";
-
     /// <summary>Edits alias and attributes.</summary>
     public Task<Result<ManagedKey>> UpdateAsync(Principal principal, string reference, KeyUpdate update, CancellationToken cancellationToken) =>
         ChangeAsync(principal, Operation.ManageKey, reference, "key.update", (key, now) =>
@@ -157,7 +154,7 @@ public sealed partial class KeyManagementService(
             };
             var alias = update.Alias is null ? key.Alias : update.Alias.Length == 0 ? null : update.Alias;
             return ValueTask.FromResult(key.Update(alias, attributes, now));
-        }, cancellationToken);
+        }, cancellationToken, Approvals.ApprovedChange.Describe(update));
 
     /// <summary>Disables a key.</summary>
     public Task<Result<ManagedKey>> DisableAsync(Principal principal, string reference, CancellationToken cancellationToken) =>
@@ -170,7 +167,7 @@ public sealed partial class KeyManagementService(
     /// <summary>Schedules destruction after a waiting period of 7 to 30 days.</summary>
     public Task<Result<ManagedKey>> ScheduleDestructionAsync(Principal principal, string reference, int pendingDays, CancellationToken cancellationToken) =>
         ChangeAsync(principal, Operation.DestroyKey, reference, "key.schedule-destruction", (k, now) => ValueTask.FromResult(k.ScheduleDestruction(pendingDays, now)), cancellationToken,
-            $"pendingDays={pendingDays}");
+            Approvals.ApprovedChange.DescribeScheduleDestruction(pendingDays));
 
     /// <summary>Cancels a scheduled destruction.</summary>
     public Task<Result<ManagedKey>> CancelDestructionAsync(Principal principal, string reference, CancellationToken cancellationToken) =>
@@ -233,19 +230,20 @@ public sealed partial class KeyManagementService(
 
     private async Task<Result<ManagedKey>> ChangeAsync(
         Principal principal, Operation operation, string reference, string auditOperation,
-        Func<ManagedKey, DateTimeOffset, ValueTask<CustosError?>> change, CancellationToken cancellationToken, string? parameters = null)
+        Func<ManagedKey, DateTimeOffset, ValueTask<CustosError?>> change, CancellationToken cancellationToken, string? approvalSubject = null)
     {
-        var (result, recorded) = await ChangeCoreAsync(principal, operation, reference, auditOperation, change, parameters, cancellationToken);
+        var (result, recorded) = await ChangeCoreAsync(principal, operation, reference, auditOperation, change, approvalSubject, cancellationToken);
         if (recorded) return result; // the event was written with the change, in the same transaction
         return await audit.RecordAsync(principal, auditOperation, result, k => (k.Id, k.PrimaryVersion), KeyIds.IdOrNull(reference), null, cancellationToken);
     }
 
     private async Task<(Result<ManagedKey> Result, bool Recorded)> ChangeCoreAsync(
         Principal principal, Operation operation, string reference, string auditOperation,
-        Func<ManagedKey, DateTimeOffset, ValueTask<CustosError?>> change, string? parameters, CancellationToken cancellationToken)
+        Func<ManagedKey, DateTimeOffset, ValueTask<CustosError?>> change, string? approvalSubject, CancellationToken cancellationToken)
     {
         if (guard.IsSealed) return (CustosError.Sealed, false);
-        var subject = new ApprovalSubject(null, parameters is null ? auditOperation : $"{auditOperation} {parameters}");
+        // What an approval must name exactly (ApprovedChange): the action and, for those that have them, its parameters.
+        var subject = new ApprovalSubject(null, approvalSubject ?? auditOperation);
         for (int attempt = 1; ; attempt++)
         {
             var loaded = await resolver.LoadForChangeAsync(reference, cancellationToken);

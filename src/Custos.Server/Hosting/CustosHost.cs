@@ -122,7 +122,10 @@ public static class CustosHost
         services.AddSingleton<KeyResolver>();
         services.AddSingleton<Core.Access.Policy.ActivePolicy>();
         services.AddSingleton<Core.Access.Policy.RuleRateLimiter>();
-        services.AddSingleton<IApprovalGate, NoApprovalGate>();
+        services.AddSingleton(new Core.Approvals.ApprovalOptions(TimeSpan.FromMinutes(options.Approvals.RequestTtlMinutes)));
+        services.AddSingleton<IApprovalGate, Core.Approvals.ApprovalGate>();
+        services.AddSingleton<ApprovalService>();
+        services.AddSingleton<GrantService>();
         services.AddSingleton<Guard>();
         services.AddSingleton<IPrincipalSource, TokenPrincipalSource>();
         services.AddSingleton<PrincipalDirectory>();

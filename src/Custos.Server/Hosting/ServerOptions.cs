@@ -38,6 +38,9 @@ public sealed record ServerOptions
     /// <summary>A PKCS#11 HSM: keys of custody "hsm" live there; it can also hold the root of trust and the audit signing key.</summary>
     public HsmOptions? Hsm { get; set; }
 
+    /// <summary>Quorum approvals: how long a request waits for its approvals.</summary>
+    public ApprovalsOptions Approvals { get; set; } = new();
+
     /// <summary>Custody of new keys when a request does not name one: "software" (default) or "hsm".</summary>
     public string DefaultCustody { get; set; } = "software";
 
@@ -64,11 +67,11 @@ public sealed record ServerOptions
         if (DefaultCustody is not ("software" or "hsm")) return $"defaultCustody '{DefaultCustody}' is not one of: software, hsm";
         if (DefaultCustody == "hsm" && Hsm is null) return "defaultCustody is 'hsm' but there is no 'hsm' section";
         if (ClientCertificates?.Validate() is { } clientCertificates) return clientCertificates;
+        if (Approvals.RequestTtlMinutes is < 5 or > 10080) return "approvals.requestTtlMinutes is 5 to 10080 (a week)";
         return Hsm?.Validate() ?? RateLimits?.Validate();
     }
 }
 
-/// <summary>TLS certificate and key in PEM files.</summary>
 /// <summary>The <c>hsm</c> section: which PKCS#11 token, how to log in, and how hard Custos may drive it.</summary>
 public sealed record HsmOptions
 {
@@ -109,6 +112,14 @@ public sealed record HsmOptions
     }
 }
 
+/// <summary>The <c>approvals</c> section.</summary>
+public sealed record ApprovalsOptions
+{
+    /// <summary>How long an approval request stays open for approvals, in minutes (default 1440: 24 hours).</summary>
+    public int RequestTtlMinutes { get; set; } = 1440;
+}
+
+/// <summary>TLS certificate and key in PEM files.</summary>
 public sealed record TlsOptions
 {
     /// <summary>Server certificate chain (PEM).</summary>

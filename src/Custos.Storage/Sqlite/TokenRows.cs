@@ -8,7 +8,7 @@ namespace Custos.Storage.Sqlite;
 /// <summary>Reading and writing rows of <c>tokens</c>; shared by the token and seal repositories.</summary>
 internal static class TokenRows
 {
-    public const string Columns = "id, secret_hash, name, scopes, created_at, expires_at, revoked_at, allowed_networks, groups";
+    public const string Columns = "id, secret_hash, name, scopes, created_at, expires_at, revoked_at, allowed_networks, groups, approval_key";
 
     /// <summary>Inserts <paramref name="token"/>; an id or secret hash that exists already is a bug (both are random).</summary>
     public static async Task InsertAsync(SqliteConnection connection, SqliteTransaction transaction, AccessToken token,
@@ -18,7 +18,7 @@ internal static class TokenRows
         command.Transaction = transaction;
         command.CommandText = $"""
             INSERT INTO tokens ({Columns})
-            VALUES (@id, @secret_hash, @name, @scopes, @created_at, @expires_at, @revoked_at, @allowed_networks, @groups)
+            VALUES (@id, @secret_hash, @name, @scopes, @created_at, @expires_at, @revoked_at, @allowed_networks, @groups, @approval_key)
             """;
         command.Parameters.AddWithValue("@id", token.Id);
         command.Parameters.Add("@secret_hash", SqliteType.Blob).Value = token.SecretHash;
@@ -29,6 +29,7 @@ internal static class TokenRows
         command.Parameters.AddWithValue("@expires_at", Time(token.ExpiresAt));
         command.Parameters.AddWithValue("@revoked_at", Time(token.RevokedAt));
         command.Parameters.AddWithValue("@allowed_networks", token.AllowedNetworks is { } n ? Json(n) : DBNull.Value);
+        command.Parameters.Add("@approval_key", SqliteType.Blob).Value = (object?)token.ApprovalKey ?? DBNull.Value;
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
@@ -51,5 +52,6 @@ internal static class TokenRows
         r.IsDBNull(7) ? null : ReadList(r, 7))
     {
         Groups = new HashSet<string>(ReadList(r, 8), StringComparer.Ordinal),
+        ApprovalKey = ReadNullableBlob(r, 9),
     };
 }

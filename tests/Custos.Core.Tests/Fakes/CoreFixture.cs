@@ -24,6 +24,10 @@ public sealed class CoreFixture
     public InMemoryPolicyRepository Policies { get; }
     public Custos.Core.Access.Policy.ActivePolicy ActivePolicy { get; }
     public Guard Guard { get; }
+    public InMemoryApprovalRepository ApprovalStore { get; }
+    public Custos.Core.Approvals.ApprovalGate ApprovalGate { get; }
+    public ApprovalService Approvals { get; }
+    public GrantService Grants { get; }
     public Principal Root { get; } = new("token:root", "root", new HashSet<string> { Roles.Root });
     public TestMeterFactory Meters { get; } = new();
     public KeyRateLimiter KeyLimits { get; }
@@ -40,12 +44,17 @@ public sealed class CoreFixture
         var resolver = new KeyResolver(Keys, new KeyCache(Time, TimeSpan.FromSeconds(5)));
         Policies = new InMemoryPolicyRepository(Audit);
         ActivePolicy = new Custos.Core.Access.Policy.ActivePolicy(Policies, Time);
-        var guard = new Guard(Seal, ActivePolicy, new Custos.Core.Access.Policy.RuleRateLimiter(), new NoApprovalGate(), Time);
+        ApprovalStore = new InMemoryApprovalRepository(Audit);
+        ApprovalGate = new Custos.Core.Approvals.ApprovalGate(ApprovalStore, recorder, Custos.Core.Approvals.ApprovalOptions.Default, Time);
+        var guard = new Guard(Seal, ActivePolicy, new Custos.Core.Access.Policy.RuleRateLimiter(), ApprovalGate, Time);
         Guard = guard;
         var registry = new FakeRegistry(Keystore);
         Management = new KeyManagementService(resolver, Keys, registry, guard, recorder, Time, NullLogger<KeyManagementService>.Instance);
         KeyLimits = new KeyRateLimiter(keyLimit, new AccessMetrics(Meters));
         Access = new KeyAccessService(resolver, registry, guard, recorder, KeyLimits);
+        Approvals = new ApprovalService(ApprovalStore, guard, resolver, Management, Store,
+            new PrincipalDirectory([new TokenPrincipalSource(Store)]), recorder, Time, NullLogger<ApprovalService>.Instance);
+        Grants = new GrantService(ApprovalStore, guard, recorder, Time);
         Maintenance = new KeyMaintenance(Keys, Management, Seal, Time, NullLogger<KeyMaintenance>.Instance);
         if (unseal)
         {

@@ -24,5 +24,6 @@ internal static class TestTokens
         KeyAssert.SameInstant(expected.ExpiresAt, actual.ExpiresAt);
         KeyAssert.SameInstant(expected.RevokedAt, actual.RevokedAt);
         Assert.Equal(expected.AllowedNetworks, actual.AllowedNetworks);
+        Assert.Equal(expected.ApprovalKey, actual.ApprovalKey);
     }
 }

@@ -21,7 +21,7 @@ public abstract class TokenRepositoryContract
     {
         var repository = CreateRepository();
         var token = TestTokens.New("ci-deployer ✓", T0.Add(Microsecond * 3), T0.AddDays(90).Add(Microsecond * 7),
-            Roles.KeyAdmin, Roles.KeyUser, Roles.Reader) with { AllowedNetworks = ["10.20.0.0/16", "2001:db8::/32"] };
+            Roles.KeyAdmin, Roles.KeyUser, Roles.Reader) with { AllowedNetworks = ["10.20.0.0/16", "2001:db8::/32"], ApprovalKey = [0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70] };
 
         await repository.InsertAsync(token, Ct);
 

@@ -77,7 +77,7 @@ public sealed class SqliteDatabaseTests : IDisposable
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT version, applied_at FROM schema_migrations ORDER BY version";
         using var reader = await command.ExecuteReaderAsync(Ct);
-        foreach (var version in MigrationRunner.Embedded().Select(m => m.Version)) // 1 to LatestSchema; 7 is another branch's
+        foreach (var version in MigrationRunner.Embedded().Select(m => m.Version)) // 1 to LatestSchema
         {
             Assert.True(await reader.ReadAsync(Ct));
             Assert.Equal(version, reader.GetInt32(0));

@@ -49,6 +49,11 @@ namespace Custos.Server.Api.Rest;
 [JsonSerializable(typeof(Policy.PolicyEndpoints.ExplainResponse), TypeInfoPropertyName = "ExplainResponse")]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(Access.ListJustifications.Response), TypeInfoPropertyName = "JustificationsResponse")]
+[JsonSerializable(typeof(Approvals.ApprovalEndpoints.DecideRequest), TypeInfoPropertyName = "DecideRequest")]
+[JsonSerializable(typeof(Approvals.ApprovalResponse))]
+[JsonSerializable(typeof(Approvals.ApprovalListResponse))]
+[JsonSerializable(typeof(Approvals.GrantResponse))]
+[JsonSerializable(typeof(Approvals.GrantListResponse))]
 [JsonSerializable(typeof(ProblemDetails))]
 [JsonSerializable(typeof(HttpValidationProblemDetails))]
 public sealed partial class ApiJsonContext : JsonSerializerContext;

@@ -38,6 +38,8 @@ public static class RestApi
 
         Access.ListJustifications.Map(v1);
         TokenEndpoints.Map(v1.MapGroup("/tokens").WithTags("Tokens").RequireAuthorization());
+        Approvals.ApprovalEndpoints.Map(v1.MapGroup("/approvals").WithTags("Approvals").RequireAuthorization());
+        Approvals.GrantEndpoints.Map(v1.MapGroup("/grants").WithTags("Approvals").RequireAuthorization());
         Audit.AuditEndpoints.Map(v1.MapGroup("/audit").WithTags("Audit").RequireAuthorization());
         Policy.PolicyEndpoints.Map(v1.MapGroup("/policy").WithTags("Access policy").RequireAuthorization());
     }

@@ -11,15 +11,19 @@ namespace Custos.Server.Api.Rest.Tokens;
 public static class TokenEndpoints
 {
     /// <summary>
-    /// Create request: name, roles (default key-user and reader), groups, optional ttl in seconds, allowed networks.
+    /// Create request: name, roles (default key-user and reader), groups, optional ttl in seconds, allowed networks,
+    /// and the PEM public key (SPKI, ECDSA P-256 or Ed25519) the holder will sign approvals with.
     /// <see cref="Scopes"/> is the first release's name for roles, still accepted (admin, manage, use, audit, read).
     /// </summary>
     public sealed record CreateRequest(string? Name = null, IReadOnlyList<string>? Roles = null, long? TtlSeconds = null, IReadOnlyList<string>? AllowedNetworks = null,
-        IReadOnlyList<string>? Groups = null, IReadOnlyList<string>? Scopes = null);
+        IReadOnlyList<string>? Groups = null, IReadOnlyList<string>? Scopes = null, string? ApprovalKey = null);
 
-    /// <summary>A token's record; <see cref="Token"/> is set only in the create response.</summary>
+    /// <summary>
+    /// A token's record; <see cref="Token"/> is set only in the create response. <see cref="ApprovalKeySha256"/> is the
+    /// SHA-256 of the approval key's SubjectPublicKeyInfo (absent: the holder cannot approve).
+    /// </summary>
     public sealed record TokenResponse(string Id, string Name, IReadOnlyList<string> Roles, IReadOnlyList<string> Groups, DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, string? Token = null,
-        IReadOnlyList<string>? AllowedNetworks = null);
+        IReadOnlyList<string>? AllowedNetworks = null, string? ApprovalKeySha256 = null);
 
     /// <summary>The list response.</summary>
     public sealed record ListResponse(IReadOnlyList<TokenResponse> Tokens);
@@ -41,7 +45,7 @@ public static class TokenEndpoints
         if (req.TtlSeconds is <= 0 or > 315_360_000) return ProblemMapper.Problem(ErrorCode.ValidationFailed, "ttlSeconds is 60 to 315360000");
         TimeSpan? ttl = req.TtlSeconds is { } s ? TimeSpan.FromSeconds(s) : null;
         if (req.Roles is not null && req.Scopes is not null) return ProblemMapper.Problem(ErrorCode.ValidationFailed, "give roles or (the older name) scopes, not both");
-        var spec = new TokenSpec(req.Name ?? "token", req.Roles ?? req.Scopes ?? [Roles.KeyUser, Roles.Reader], ttl, req.Groups, req.AllowedNetworks);
+        var spec = new TokenSpec(req.Name ?? "token", req.Roles ?? req.Scopes ?? [Roles.KeyUser, Roles.Reader], ttl, req.Groups, req.AllowedNetworks, req.ApprovalKey);
         var result = await admin.CreateTokenAsync(http.Principal(), spec, ct);
         if (!result.IsSuccess) return ProblemMapper.ToResult(result.Error);
         http.Response.Headers.CacheControl = "no-store";
@@ -55,5 +59,6 @@ public static class TokenEndpoints
         (await admin.RevokeTokenAsync(http.Principal(), id, ct)).ToHttp(From);
 
     private static TokenResponse From(AccessToken t) =>
-        new(t.Id, t.Name, t.Roles.Order(StringComparer.Ordinal).ToList(), t.Groups.Order(StringComparer.Ordinal).ToList(), t.CreatedAt, t.ExpiresAt, t.RevokedAt, null, t.AllowedNetworks);
+        new(t.Id, t.Name, t.Roles.Order(StringComparer.Ordinal).ToList(), t.Groups.Order(StringComparer.Ordinal).ToList(), t.CreatedAt, t.ExpiresAt, t.RevokedAt, null, t.AllowedNetworks,
+            t.ApprovalKey is { } k ? Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(k)) : null);
 }
