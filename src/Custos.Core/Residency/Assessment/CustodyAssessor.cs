@@ -22,7 +22,7 @@ public static class CustodyAssessor
             assessed.Add(assessment);
             rules.Add(categoryRules);
         }
-        var procedure = CustodyRule.All.Select(r => new ProcedureStep(r.Number, r.Id, r.Model.Name(), r.Title, r.Rationale)).ToList();
+        var procedure = CustodyRule.All.Select(r => new ProcedureStep(r.Number, r.Id, r.Model.Name(), CustodyModel.For(r.Model).Title, r.Condition, r.Rationale)).ToList();
         return new CustodyAssessment(inventory.Organisation, assessed, procedure, PolicyDrafter.Assemble(rules, inventory.Organisation));
     }
 
@@ -45,7 +45,7 @@ public static class CustodyAssessor
 
         var reasons = new List<string>
         {
-            $"Rule {rule.Number} ({rule.Id}) applies because of {string.Join(", ", triggers)}: {rule.Title}.",
+            $"Rule {rule.Number} ({rule.Id}) recommends {model.Title} for {rule.Condition}; it applies here because of {Quoted(triggers)}.",
             rule.Rationale,
         };
         foreach (var regime in c.Regimes) reasons.Add($"{regime.Code}: {regime.Why}.");
@@ -57,7 +57,7 @@ public static class CustodyAssessor
 
         var also = matches.Skip(1)
             .Where(m => m.Rule.Model != rule.Model && m.Rule.Model != KeyCustody.Software)
-            .Select(m => $"Rule {m.Rule.Number} ({m.Rule.Id}) also applies ({string.Join(", ", m.Triggers)}) and would choose {CustodyModel.For(m.Rule.Model).Title}; "
+            .Select(m => $"Rule {m.Rule.Number} ({m.Rule.Id}) also applies (because of {Quoted(m.Triggers)}) and would choose {CustodyModel.For(m.Rule.Model).Title}; "
                 + $"rule {rule.Number} comes first in the procedure, so {model.Title} is recommended."
                 + (m.Rule.Model == KeyCustody.Remote ? " Give the developer teams envelope encryption through the Custos SDK, with short-lived data-key caches, instead." : ""))
             .ToList();
@@ -90,6 +90,8 @@ public static class CustodyAssessor
         };
         return (assessment, categoryRules);
     }
+
+    private static string Quoted(IEnumerable<string> triggers) => string.Join(" and ", triggers.Select(t => $"`{t}`"));
 
     private static string InterimNote(CategoryProfile c, KeyCustody model, KeyCustody interim) => model switch
     {

@@ -14,12 +14,12 @@ public sealed class CustodyRule
 {
     private readonly Func<CategoryProfile, IReadOnlyList<string>> _triggers;
 
-    private CustodyRule(int number, string id, KeyCustody model, string title, string rationale, Func<CategoryProfile, IReadOnlyList<string>> triggers)
+    private CustodyRule(int number, string id, KeyCustody model, string condition, string rationale, Func<CategoryProfile, IReadOnlyList<string>> triggers)
     {
         Number = number;
         Id = id;
         Model = model;
-        Title = title;
+        Condition = condition;
         Rationale = rationale;
         _triggers = triggers;
     }
@@ -30,8 +30,8 @@ public sealed class CustodyRule
     public string Id { get; }
     /// <summary>The custody it recommends.</summary>
     public KeyCustody Model { get; }
-    /// <summary>When it applies and what it chooses, in one line.</summary>
-    public string Title { get; }
+    /// <summary>When it applies, as a phrase ("developer-facing data at scale with moderate sensitivity").</summary>
+    public string Condition { get; }
     /// <summary>Why that model fits those inputs.</summary>
     public string Rationale { get; }
 
@@ -42,7 +42,7 @@ public sealed class CustodyRule
     public static IReadOnlyList<CustodyRule> All { get; } =
     [
         new(1, "isolation-with-availability", KeyCustody.Threshold,
-            "legal isolation and high or critical availability: split-key threshold custody across jurisdictions",
+            "data that needs legal isolation from any single jurisdiction and high or critical availability",
             "Only a key split k-of-n across custodians in different jurisdictions is both out of reach of any single jurisdiction's legal process "
             + "and still usable when one site or custodian is lost. One HSM would give isolation but be a single point of failure, and the one "
             + "place an order needs to reach; spreading shares gives resilience and legal isolation at once.",
@@ -50,13 +50,13 @@ public sealed class CustodyRule
                 ? ["legalIsolation: true", $"availability: {Name(c.Availability)}"]
                 : []),
         new(2, "physical-control", KeyCustody.Hsm,
-            "the highest sensitivity, a physical-control requirement, or legal isolation without high availability: on-prem HSM",
+            "the highest sensitivity (secret), a physical-control requirement (given, or expected by a regime for restricted data), or legal isolation without high availability",
             "An HSM you operate, on your premises or in a colocation you control, gives the most legal and operational assurance: the key never "
             + "leaves hardware under your jurisdiction, and tamper logs and dual-control ceremonies prove it. Regulated sectors (financial "
             + "services, health, government) often expect exactly this physical control.",
             PhysicalControlTriggers),
         new(3, "developer-scale", KeyCustody.Remote,
-            "developer-facing at scale with moderate sensitivity: sovereign cloud KMS with bring-your-own-key",
+            "developer-facing data at scale with moderate sensitivity (internal to restricted)",
             "Cloud-native teams need native SDKs, envelope encryption at scale and self-service. A cloud KMS in an EU sovereign region gives them "
             + "that with less operating burden than HSMs of your own; generating the key in your HSM and importing it (non-exportable) keeps its "
             + "lifecycle under your control, and the residency rule asks for the contracts that limit the provider's legal exposure.",
@@ -64,12 +64,12 @@ public sealed class CustodyRule
                 ? ["developerFacing: true", $"sensitivity: {c.Sensitivity.Name()}"]
                 : []),
         new(4, "high-assurance", KeyCustody.Hsm,
-            "restricted data without developer-facing scale: on-prem HSM",
+            "restricted data without developer-facing scale",
             "Restricted keys must be held in FIPS 140-3 level 3 modules (the provider requirement written for restricted and secret keys), "
             + "which a software keystore cannot meet; without a need for cloud-scale developer access, an HSM you operate is the direct way to it.",
             c => c.Sensitivity == Classification.Restricted ? ["sensitivity: restricted"] : []),
         new(5, "baseline", KeyCustody.Software,
-            "everything else (public, internal or confidential data with none of the above): software keystore",
+            "everything else: public, internal or confidential data with none of the above",
             "Without a need for physical control, legal isolation or cloud scale, the sealed software keystore, under the same residency and access "
             + "rules, is proportionate: an HSM would add cost and operating burden without a matching risk.",
             c => [$"sensitivity: {c.Sensitivity.Name()}"]),

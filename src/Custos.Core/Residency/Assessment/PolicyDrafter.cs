@@ -111,12 +111,14 @@ internal static class PolicyDrafter
         }
         IReadOnlyList<string> header =
         [
-            $"Starting Custos policy drafted by 'custos assess'{(organisation is null ? "" : " for " + organisation)} from its data-category assessment.",
-            "Review every rule, then: custos policy propose FILE --comment \"...\"; it takes effect when a second security officer approves it.",
-            "Data access is granted per data category: a key is covered when it carries the category as a data-category label",
-            "(custos keys create --data-category NAME) and an application when its token is in the category's group.",
-            "Not here, on purpose: 'bootstrap-root' (revoke the root token once officers exist) and the default 'key-users-use',",
-            "which would let any key user use every key; add rules for keys outside these categories as you need them.",
+            $"Starting Custos policy drafted by 'custos assess'{(organisation is null ? "" : " for " + organisation)} from its data-category assessment. "
+                + "Review every rule, then propose it (custos policy propose FILE); it takes effect when a second security officer approves it.",
+            "",
+            "Data access is granted per data category: a rule covers a key that carries the category as a data-category label "
+                + "(custos keys create --data-category NAME), and an application whose token is in the category's group (custos tokens create --group NAME).",
+            "",
+            "Left out on purpose: 'bootstrap-root' (revoke the root token once security officers exist) and the default 'key-users-use', "
+                + "which would let any key user use every key. Add rules for keys outside these categories as you need them.",
         ];
         return new PolicyDraft(document, header, comments);
     }
@@ -141,7 +143,7 @@ internal static class PolicyDrafter
         if (c.LegalIsolation || c.Sensitivity == Classification.Secret)
         {
             exposure = c.Jurisdictions;
-            notes.Add($"Their operators may be compellable only under the law of {where} ({(c.LegalIsolation ? "legal isolation is required" : "secret data")}): "
+            notes.Add($"Their operators may be compellable only under {where} law ({(c.LegalIsolation ? "legal isolation is required" : "secret data")}): "
                 + "being hosted in the right country is not enough when the operator answers to another country's courts.");
         }
 

@@ -4,6 +4,7 @@ namespace Custos.Core.Residency.Assessment;
 /// <param name="Number">Position, from 1.</param>
 /// <param name="Id">Stable name.</param>
 /// <param name="Model">The custody it recommends.</param>
-/// <param name="Title">When it applies and what it chooses.</param>
+/// <param name="ModelTitle">The model, for people.</param>
+/// <param name="Condition">When it applies.</param>
 /// <param name="Rationale">Why.</param>
-public sealed record ProcedureStep(int Number, string Id, string Model, string Title, string Rationale);
+public sealed record ProcedureStep(int Number, string Id, string Model, string ModelTitle, string Condition, string Rationale);

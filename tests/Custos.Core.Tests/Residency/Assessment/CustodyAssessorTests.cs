@@ -44,8 +44,8 @@ public sealed class CustodyAssessorTests
         Assert.Equal(model, c.Model);
         Assert.Equal(rule, c.Rule);
         Assert.Contains(trigger, c.Triggers);
-        Assert.StartsWith($"Rule {c.RuleNumber} ({rule}) applies because of ", c.Reasons[0]);
-        Assert.Contains(trigger, c.Reasons[0]);
+        Assert.StartsWith($"Rule {c.RuleNumber} ({rule}) recommends ", c.Reasons[0]);
+        Assert.Contains($"`{trigger}`", c.Reasons[0]);
         Assert.NotEmpty(c.TradeOffs);
     }
 
