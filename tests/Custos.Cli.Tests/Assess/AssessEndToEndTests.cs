@@ -1,0 +1,69 @@
+using System.Text.Json;
+using Custos.Cli.Tests.Infrastructure;
+
+namespace Custos.Cli.Tests.Assess;
+
+/// <summary>
+/// The policy `custos assess` writes is one Custos accepts: a security officer proposes it to a dev server,
+/// a second approves it, and `policy explain` shows its category rules at work.
+/// </summary>
+public sealed class AssessEndToEndTests : IAsyncLifetime
+{
+    private readonly TempDir _dir = new();
+    private readonly int _port = Repo.FreePort();
+    private CustosProcess _server = null!;
+    private CliRunner _root = null!;
+
+    private string DevDir => _dir.File(".custos-dev");
+
+    public async ValueTask InitializeAsync()
+    {
+        _server = await CustosProcess.StartDevAsync(DevDir, _port);
+        var token = JsonDocument.Parse(File.ReadAllText(Path.Combine(DevDir, "dev-unseal.json"))).RootElement.GetProperty("rootToken").GetString()!;
+        _root = new CliRunner(_server.Address, _server.CaCert, token, _dir.Path);
+    }
+
+    public ValueTask DisposeAsync()
+    {
+        _server.Dispose();
+        _dir.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    private async Task<CliRunner> OfficerAsync(string name)
+    {
+        var json = JsonDocument.Parse((await _root.RunInProcessAsync("tokens", "create", "--name", name, "--role", "security-officer", "--json")).Ok()).RootElement;
+        return _root.WithToken(json.GetProperty("token").GetString()!);
+    }
+
+    [Fact]
+    public async Task The_drafted_policy_is_proposed_approved_and_decides_by_its_category_rules()
+    {
+        var policy = _dir.File("policy.yaml");
+        (await _root.RunInProcessAsync("assess", "--in", Path.Combine(Repo.Root, "samples", "assess", "categories.yaml"), "--out", policy)).Ok();
+        (await _root.RunInProcessAsync("keys", "create", "--alias", "payment-cards", "--classification", "restricted", "--data-category", "payment-cards", "--jurisdiction", "EU")).Ok();
+        var alice = await OfficerAsync("alice");
+        var bob = await OfficerAsync("bob");
+
+        var proposed = (await alice.RunInProcessAsync("policy", "propose", policy, "--comment", "from custos assess")).Ok();
+        Assert.Contains("Policy version 1 proposed", proposed);
+        Assert.Contains("Policy version 1 is now in force.", (await bob.RunInProcessAsync("policy", "approve", "1")).Ok());
+
+        var decrypt = await bob.RunInProcessAsync("policy", "explain", "--role", "key-user", "--group", "payment-cards", "--operation", "decrypt",
+            "--key", "alias/payment-cards", "--justification", "customer-initiated-access");
+        Assert.Equal(3, decrypt.ExitCode);
+        Assert.Contains("Decision: APPROVAL-REQUIRED by rule 'payment-cards-decrypt' (policy version 1)", decrypt.Stdout);
+        Assert.Contains("2 approval(s) from group payment-cards-approvers", decrypt.Stdout);
+
+        var encrypt = await bob.RunInProcessAsync("policy", "explain", "--role", "key-user", "--group", "payment-cards", "--operation", "encrypt",
+            "--key", "alias/payment-cards", "--justification", "customer-initiated-access");
+        Assert.Equal(0, encrypt.ExitCode);
+        Assert.Contains("Decision: ALLOW by rule 'payment-cards-encrypt' (policy version 1)", encrypt.Stdout);
+
+        // Without the category's group, a key user may not use the category's keys: 'key-users-use' is not in the draft.
+        var outsider = await bob.RunInProcessAsync("policy", "explain", "--role", "key-user", "--operation", "encrypt",
+            "--key", "alias/payment-cards", "--justification", "customer-initiated-access");
+        Assert.Equal(3, outsider.ExitCode);
+        Assert.Contains("Decision: DENY by rule 'default-deny' (policy version 1)", outsider.Stdout);
+    }
+}
