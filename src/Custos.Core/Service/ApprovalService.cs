@@ -106,8 +106,29 @@ public sealed partial class ApprovalService(
         if (decisionEvent is not null) approver.Request?.MarkRecorded();
         LogDecided(log, request.Id, verdict.Name(), approver.Id, added.Outcome.ToString());
         var after = added.Request ?? request;
+        if (added.Outcome == DecisionOutcome.Approved && after.RuleId == KeyCeremonyRule.RuleId)
+        {
+            // A key ceremony's transcript is the approve statement; its signatures go into the log before the key is made.
+            try { await audit.RecordAsync(approver, CeremonyEvent(approver, after), cancellationToken); }
+            catch (CustosUnavailableException)
+            {
+                approver.Request?.MarkRefusedUnrecorded();
+                return AuditRecorder.AuditUnavailable;
+            }
+        }
         if (added.Outcome == DecisionOutcome.Approved && !after.YieldsGrant) after = await RunApprovedAsync(after, approver, cancellationToken);
         return after;
+    }
+
+    /// <summary>The <c>ceremony.key-create</c> event: transcript hash, the approvers in order, and each one's signature.</summary>
+    private AuditEvent CeremonyEvent(Principal approver, ApprovalRequest request)
+    {
+        var approvals = request.Decisions.Where(d => d.Verdict == ApprovalVerdict.Approve).OrderBy(d => d.At).ToList();
+        var ceremony = new AuditCeremony(request.Id,
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(ApprovalStatement.Bytes(request, ApprovalVerdict.Approve))),
+            [.. approvals.Select(d => d.ApproverId)],
+            [.. approvals.Select(d => $"{d.ApproverId} sha256:{VerificationKey.FromSpki(d.PublicKey)?.Fingerprint} {Convert.ToBase64String(d.Signature)}")]);
+        return audit.Event(approver, "ceremony.key-create", request.KeyId, null, null) with { Approval = request.Id, Ceremony = ceremony };
     }
 
     /// <summary>Null when <paramref name="approver"/> may decide <paramref name="verdict"/> on <paramref name="request"/> with this signature.</summary>

@@ -43,24 +43,26 @@ public sealed class NoApprovalGate : IApprovalGate
 /// unsealed, the access policy allows the principal the operation on the key (default deny), approvals
 /// where a rule asks for them, and the rule's rate. Background work by Custos itself passes.
 /// </summary>
-public sealed class Guard(SealManager seal, ActivePolicy policy, RuleRateLimiter rates, IApprovalGate approvals, TimeProvider time)
+public sealed class Guard(SealManager seal, ActivePolicy policy, RuleRateLimiter rates, IApprovalGate approvals, TimeProvider time, KeyCeremonyRule? ceremony = null)
 {
     /// <summary>True while Custos is sealed (no key can be used).</summary>
     public bool IsSealed => seal.IsSealed;
 
     /// <summary>Null when <paramref name="principal"/> may do <paramref name="operation"/> on <paramref name="key"/> now.</summary>
+    /// <remarks><paramref name="before"/> is the key before an edit, when <paramref name="key"/> is what the edit makes of it.</remarks>
     public ValueTask<CustosError?> CheckAsync(Principal principal, Operation operation, KeyFacts? key, CancellationToken cancellationToken,
-        ApprovalSubject? subject = null) =>
-        seal.IsSealed ? ValueTask.FromResult<CustosError?>(CustosError.Sealed) : AuthorizeAsync(principal, operation, key, cancellationToken, subject);
+        ApprovalSubject? subject = null, KeyFacts? before = null) =>
+        seal.IsSealed ? ValueTask.FromResult<CustosError?>(CustosError.Sealed) : AuthorizeAsync(principal, operation, key, cancellationToken, subject, before);
 
     /// <summary>As <see cref="CheckAsync"/>, sealed or not (reading the audit log, sealing).</summary>
     public async ValueTask<CustosError?> AuthorizeAsync(Principal principal, Operation operation, KeyFacts? key, CancellationToken cancellationToken,
-        ApprovalSubject? subject = null)
+        ApprovalSubject? subject = null, KeyFacts? before = null)
     {
         if (ReferenceEquals(principal, Principal.System)) return null;
         var active = await policy.GetAsync(cancellationToken);
         var request = RequestFor(principal, operation, key);
-        var decision = PolicyEvaluator.Evaluate(active.Document, active.Version, request);
+        var evaluated = PolicyEvaluator.Evaluate(active.Document, active.Version, request);
+        var decision = ceremony is null ? evaluated : ceremony.Apply(evaluated, request, before);
         principal.Request?.RecordDecision(active.Version, decision.RuleId);
         switch (decision.Kind)
         {
@@ -70,7 +72,7 @@ public sealed class Guard(SealManager seal, ActivePolicy policy, RuleRateLimiter
                 if (await approvals.CheckAsync(request, decision, subject ?? default, cancellationToken) is { } refused) return refused;
                 break;
         }
-        return decision.Rate is { } rate ? rates.Acquire(active.Version, decision.RuleId, rate, principal.Id) : null;
+        return evaluated.Rate is { } rate ? rates.Acquire(active.Version, evaluated.RuleId, rate, principal.Id) : null;
     }
 
     /// <summary>The policy's view of a request now.</summary>

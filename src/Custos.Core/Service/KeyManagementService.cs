@@ -249,13 +249,14 @@ public sealed partial class KeyManagementService(
             var loaded = await resolver.LoadForChangeAsync(reference, cancellationToken);
             if (!loaded.IsSuccess) return (loaded, false);
             var key = loaded.Value;
-            if (await guard.CheckAsync(principal, operation, KeyFacts.Of(key), cancellationToken, subject) is { } denied) return (denied, false);
+            var factsBefore = KeyFacts.Of(key);
+            if (await guard.CheckAsync(principal, operation, factsBefore, cancellationToken, subject) is { } denied) return (denied, false);
             var before = key.Revision;
             var versionsBefore = key.Versions.Count;
             if (await change(key, time.GetUtcNow()) is { } refused) return (refused, false);
             if (!key.HasChanges) return (key, false); // nothing to save (e.g. disable a disabled key)
             // An edit must also be allowed for what the key becomes (no escaping a rule by reclassifying or retagging).
-            if (operation == Operation.ManageKey && await guard.CheckAsync(principal, operation, KeyFacts.Of(key), cancellationToken, subject) is { } deniedAfter)
+            if (operation == Operation.ManageKey && await guard.CheckAsync(principal, operation, KeyFacts.Of(key), cancellationToken, subject, factsBefore) is { } deniedAfter)
             {
                 await DropNewMaterialAsync(key, versionsBefore, cancellationToken);
                 return (deniedAfter, false);

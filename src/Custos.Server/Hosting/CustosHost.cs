@@ -126,6 +126,7 @@ public static class CustosHost
         services.AddSingleton<IApprovalGate, Core.Approvals.ApprovalGate>();
         services.AddSingleton<ApprovalService>();
         services.AddSingleton<GrantService>();
+        services.AddSingleton(new Core.Access.Policy.KeyCeremonyRule(options.Ceremonies.SecretKeyApprovals, options.Ceremonies.ApproverGroup));
         services.AddSingleton<Guard>();
         services.AddSingleton<IPrincipalSource, TokenPrincipalSource>();
         services.AddSingleton<PrincipalDirectory>();

@@ -28,6 +28,8 @@ public static class DevMode
             Tls = new TlsOptions { CertFile = pki.ServerCert, KeyFile = pki.ServerKey },
             DevMode = true,
             MaintenanceIntervalSeconds = 10,
+            // Dev mode has one operator: secret keys are made without a ceremony (production requires two approvers).
+            Ceremonies = new CeremoniesOptions { SecretKeyApprovals = 0 },
         };
     }
 
@@ -77,7 +79,8 @@ public static class DevMode
              WARNING: Custos is running in DEV MODE. It is NOT for production.
              The unseal share and the root token are stored in plain text in
              {options.DataDir}
-             Anyone who can read that folder can use every key.
+             Anyone who can read that folder can use every key. Secret keys are made
+             without a key ceremony (production requires two approvers to sign).
             ==================================================================================
 
               Address:    https://{ep.Address}:{ep.Port}{(options.Hsm is { } hsm ? $"\n  HSM:        SoftHSM2 token '{hsm.TokenLabel}' (new keys: custody hsm)" : "")}

@@ -41,6 +41,9 @@ public sealed record ServerOptions
     /// <summary>Quorum approvals: how long a request waits for its approvals.</summary>
     public ApprovalsOptions Approvals { get; set; } = new();
 
+    /// <summary>Key ceremonies: how many approvers must sign the making of a secret key.</summary>
+    public CeremoniesOptions Ceremonies { get; set; } = new();
+
     /// <summary>Custody of new keys when a request does not name one: "software" (default) or "hsm".</summary>
     public string DefaultCustody { get; set; } = "software";
 
@@ -68,6 +71,9 @@ public sealed record ServerOptions
         if (DefaultCustody == "hsm" && Hsm is null) return "defaultCustody is 'hsm' but there is no 'hsm' section";
         if (ClientCertificates?.Validate() is { } clientCertificates) return clientCertificates;
         if (Approvals.RequestTtlMinutes is < 5 or > 10080) return "approvals.requestTtlMinutes is 5 to 10080 (a week)";
+        if (Ceremonies.SecretKeyApprovals is < 0 or > 10) return "ceremonies.secretKeyApprovals is 0 (off) to 10";
+        if (Ceremonies.SecretKeyApprovals == 0 && !DevMode) return "ceremonies.secretKeyApprovals is 0: secret keys would be made without a ceremony; only dev mode may turn it off";
+        if (Ceremonies.ApproverGroup is { } group && Core.Access.Roles.NormalizeGroups([group]) is { IsSuccess: false } badGroup) return "ceremonies.approverGroup: " + badGroup.Error.Message;
         return Hsm?.Validate() ?? RateLimits?.Validate();
     }
 }
@@ -117,6 +123,18 @@ public sealed record ApprovalsOptions
 {
     /// <summary>How long an approval request stays open for approvals, in minutes (default 1440: 24 hours).</summary>
     public int RequestTtlMinutes { get; set; } = 1440;
+}
+
+/// <summary>
+/// The <c>ceremonies</c> section: creating a secret key (or raising a key to secret) needs this many approvers,
+/// in <see cref="ApproverGroup"/> when set, to sign the exact request; a policy may ask for more, never fewer.
+/// </summary>
+public sealed record CeremoniesOptions
+{
+    /// <summary>Approvers who must sign (default 2; 0 is allowed only in dev mode).</summary>
+    public int SecretKeyApprovals { get; set; } = 2;
+    /// <summary>The group the approvers must belong to (default: any approver).</summary>
+    public string? ApproverGroup { get; set; }
 }
 
 /// <summary>TLS certificate and key in PEM files.</summary>

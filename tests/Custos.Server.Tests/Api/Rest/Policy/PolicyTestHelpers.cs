@@ -13,6 +13,9 @@ internal static class PolicyTestHelpers
     public static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object? body) =>
         client.PostAsync(path, body is null ? null : new StringContent(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json"), Ct);
 
+    public static Task<HttpResponseMessage> PatchAsync(HttpClient client, string path, object body) =>
+        client.PatchAsync(path, new StringContent(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json"), Ct);
+
     public static async Task<JsonElement> OkAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
     {
         var text = await response.Content.ReadAsStringAsync(Ct);
