@@ -21,6 +21,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ITokenRepository, SqliteTokenRepository>();
         services.AddSingleton<ISealRepository, SqliteSealRepository>();
         services.AddSingleton<IPolicyRepository, SqlitePolicyRepository>();
+        services.AddSingleton<IProviderRepository, SqliteProviderRepository>();
         services.AddSingleton<SqliteAuditLog>();
         services.AddSingleton<Core.Audit.IAuditStore, SqliteAuditStore>();
         services.AddSingleton<Core.Audit.IAuditLog>(sp => sp.GetRequiredService<SqliteAuditLog>());

@@ -19,6 +19,7 @@ public sealed class StorageServiceCollectionExtensionsTests
             (typeof(IKeyRepository), typeof(SqliteKeyRepository)),
             (typeof(ITokenRepository), typeof(SqliteTokenRepository)),
             (typeof(ISealRepository), typeof(SqliteSealRepository)),
+            (typeof(IProviderRepository), typeof(SqliteProviderRepository)),
         })
         {
             var descriptor = Assert.Single(services, d => d.ServiceType == service);

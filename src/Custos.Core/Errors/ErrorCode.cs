@@ -48,6 +48,11 @@ public enum ErrorCode
     Throttled,
     /// <summary>Policy allows the request only after approvals from other principals (or within a grant they yielded).</summary>
     ApprovalRequired,
+    /// <summary>
+    /// Where the key's material would live, or the node that would use it, breaks the key's residency requirements
+    /// (its allowed jurisdictions or a residency rule of the policy); the message names key, rule and place.
+    /// </summary>
+    ResidencyViolation,
 }
 
 /// <summary>Stable wire names for <see cref="ErrorCode"/>.</summary>
@@ -77,6 +82,7 @@ public static class ErrorCodes
         ErrorCode.AuditUnavailable => "audit-unavailable",
         ErrorCode.Throttled => "throttled",
         ErrorCode.ApprovalRequired => "approval-required",
+        ErrorCode.ResidencyViolation => "residency-violation",
         _ => throw new ArgumentOutOfRangeException(nameof(code)),
     };
 }

@@ -37,6 +37,7 @@ public static class RestApi
         TokenEndpoints.Map(v1.MapGroup("/tokens").WithTags("Tokens").RequireAuthorization());
         Audit.AuditEndpoints.Map(v1.MapGroup("/audit").WithTags("Audit").RequireAuthorization());
         Policy.PolicyEndpoints.Map(v1.MapGroup("/policy").WithTags("Access policy").RequireAuthorization());
+        Register.ProviderEndpoints.Map(v1.MapGroup("/register/providers").WithTags("Legal register").RequireAuthorization());
     }
 
     /// <summary>
