@@ -12,7 +12,7 @@ namespace Custos.Server.Hosting;
 /// server), and no stored key may be out of residency policy with this configuration — a changed location, keystore or
 /// register entry that would strand a key stops the start, naming the keys and rules. <c>--allow-stranded-keys</c>
 /// starts anyway (the stranded keys stay refused, each is logged and audited) so that the other keys keep working and
-/// officers can fix the policy or register through the API. In dev mode it first puts dev mode's placeholder entry.
+/// officers can fix the policy or register through the API. In dev mode it first puts dev mode's placeholder entry for the node's operator (<see cref="DevMode.DevProviderId"/>).
 /// </summary>
 public sealed partial class ResidencyStartup(
     ServerOptions options, ResidencyCompliance compliance, LegalRegister register, RegisterService registerService,
@@ -21,7 +21,8 @@ public sealed partial class ResidencyStartup(
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (options.DevMode && options.Location is { } dev) await registerService.EnsureAsync(DevMode.DevProvider(dev.Operator, dev.Country), cancellationToken);
+        if (options.DevMode && options.Location is { Operator: DevMode.DevProviderId } dev)
+            await registerService.EnsureAsync(DevMode.DevProvider(dev.Operator, dev.Country), cancellationToken);
         if (options.Location is null) LogNoLocation(log, options.NodeName);
         var providers = await register.GetAsync(cancellationToken);
         if (compliance.UnknownOperators(providers) is { Count: > 0 } unknown)

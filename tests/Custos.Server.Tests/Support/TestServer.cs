@@ -65,11 +65,21 @@ public sealed class TestServer : IAsyncDisposable
         StartAsync(o => o with { AuditLog = auditLog, ClientCertificates = clientCertificates?.Invoke(Path.Combine(o.DataDir, "tls")) }, ct);
 
     /// <summary>Starts a fresh server whose dev-mode options (audit log off) <paramref name="configure"/> may change first.</summary>
-    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions> configure, CancellationToken ct)
+    public static Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions> configure, CancellationToken ct) => StartInAsync(NewFolder(), configure, ct);
+
+    /// <summary>A fresh folder for a server (on tmpfs when there is one: SQLite's fsyncs on a real disk would dominate the run time).</summary>
+    public static string NewFolder()
     {
-        // tmpfs when there is one: SQLite's fsyncs on a real disk would dominate the run time.
         var root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
-        var dir = Directory.CreateDirectory(Path.Combine(root, "custos-servertests-" + Guid.NewGuid().ToString("N"))).FullName;
+        return Directory.CreateDirectory(Path.Combine(root, "custos-servertests-" + Guid.NewGuid().ToString("N"))).FullName;
+    }
+
+    /// <summary>
+    /// Starts a server in <paramref name="dir"/>: a new one, or again one that <see cref="StopAsync"/> stopped (it unseals
+    /// itself with the dev share kept there). A failed start stops the app and leaves the folder.
+    /// </summary>
+    public static async Task<TestServer> StartInAsync(string dir, Func<ServerOptions, ServerOptions> configure, CancellationToken ct)
+    {
         for (int attempt = 1; ; attempt++)
         {
             var options = configure(DevMode.Options(dir, $"127.0.0.1:{FreePort()}") with { AuditLog = false });
@@ -84,6 +94,12 @@ public sealed class TestServer : IAsyncDisposable
                 // Another process took the port between probing and binding; try another one.
                 await app.DisposeAsync();
                 continue;
+            }
+            catch
+            {
+                await app.DisposeAsync();
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                throw;
             }
             var secrets = await DevMode.InitializeOrUnsealAsync(app, options, ct);
             var ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(dir, "tls", "ca.pem"));
@@ -131,16 +147,32 @@ public sealed class TestServer : IAsyncDisposable
         return port;
     }
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the server and keeps its folder, to start again in it with <see cref="StartInAsync"/>.</summary>
+    public async ValueTask StopAsync()
     {
+        if (_stopped) return;
+        _stopped = true;
         Anonymous.Dispose();
         Root.Dispose();
         await App.StopAsync(CancellationToken.None);
         await App.DisposeAsync();
         _ca.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(Options.DataDir, recursive: true); }
-        catch (IOException) { /* best effort: a leftover temp folder is harmless */ }
+    }
+
+    private bool _stopped;
+
+    /// <summary>Deletes a server folder (best effort: a leftover temp folder is harmless).</summary>
+    public static void DeleteFolder(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); }
+        catch (IOException) { }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        DeleteFolder(Options.DataDir);
     }
 }
