@@ -19,6 +19,7 @@ public static class CliApp
         root.Subcommands.Add(JustificationsCommand.Create());
         root.Subcommands.Add(TokensCommands.Create());
         root.Subcommands.Add(PolicyCommands.Create());
+        root.Subcommands.Add(RegisterCommands.Create());
         root.Subcommands.Add(TlsCommands.Create());
         root.Subcommands.Add(Commands.Audit.AuditCommands.Create());
         return root;

@@ -12,10 +12,14 @@ public static class ServeCommand
     public static Command Create()
     {
         var config = new Option<FileInfo>("--config") { Description = "JSON configuration file", Required = true };
-        var cmd = new Command("serve", "Run a Custos server from a configuration file. It starts sealed: run 'custos init' once, then 'custos unseal'.") { config };
+        var allowStranded = new Option<bool>("--allow-stranded-keys")
+        {
+            Description = "Start even if stored keys are out of residency policy with this configuration: they stay refused, the others work (to fix the policy or register through the API)",
+        };
+        var cmd = new Command("serve", "Run a Custos server from a configuration file. It starts sealed: run 'custos init' once, then 'custos unseal'.") { config, allowStranded };
         cmd.OnRun(async (p, ct) =>
         {
-            var options = Load(p.GetValue(config)!);
+            var options = Load(p.GetValue(config)!) with { AllowStrandedKeys = p.GetValue(allowStranded) };
             await using var app = CustosHost.Build(options);
             try
             {
@@ -26,6 +30,7 @@ public static class ServeCommand
                 throw new CliException($"cannot listen on {options.Listen}: {e.Message}");
             }
             Console.WriteLine($"Custos {ServerInfo.Version} listening on https://{options.Listen} (data in {options.DataDir}); sealed until unsealed.");
+            Console.WriteLine(options.Location is { } location ? $"Location: {location.Describe()}" : "Location: none declared (keys with residency requirements are refused here)");
             await app.WaitForShutdownAsync(ct);
             return 0;
         });
