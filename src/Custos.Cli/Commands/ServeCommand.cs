@@ -37,6 +37,17 @@ public static class ServeCommand
         return cmd;
     }
 
+    /// <summary>
+    /// True when the file names allowStrandedKeys at its top level: the member is deliberately not read from a file (it
+    /// is a decision for one start), and ignoring it silently would let an operator believe it took effect.
+    /// </summary>
+    private static bool NamesStrandedKeys(string json)
+    {
+        using var document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        return document.RootElement.ValueKind == JsonValueKind.Object
+            && document.RootElement.EnumerateObject().Any(p => p.Name.Equals(nameof(ServerOptions.AllowStrandedKeys), StringComparison.OrdinalIgnoreCase));
+    }
+
     /// <summary>Reads and checks a configuration file; relative paths are relative to its folder.</summary>
     public static ServerOptions Load(FileInfo file)
     {
@@ -51,6 +62,8 @@ public static class ServeCommand
             throw new CliException($"configuration file '{file.Name}' is not valid: {e.Message}", 2);
         }
         if (options is null) throw new CliException($"configuration file '{file.Name}' is empty", 2);
+        if (NamesStrandedKeys(File.ReadAllText(file.FullName)))
+            throw new CliException($"configuration file '{file.Name}': allowStrandedKeys is not a setting; start once with 'custos serve --allow-stranded-keys' instead", 2);
         var baseDir = file.DirectoryName!;
         string Abs(string path) => path.Length == 0 ? path : Path.GetFullPath(Path.Combine(baseDir, path));
         options = options with
