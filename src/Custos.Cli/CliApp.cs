@@ -23,6 +23,7 @@ public static class CliApp
         root.Subcommands.Add(ApprovalsCommands.Create());
         root.Subcommands.Add(GrantsCommands.Create());
         root.Subcommands.Add(AssessCommand.Create());
+        root.Subcommands.Add(RegisterCommands.Create());
         root.Subcommands.Add(TlsCommands.Create());
         root.Subcommands.Add(Commands.Audit.AuditCommands.Create());
         return root;

@@ -23,6 +23,7 @@ public static class StorageServiceCollectionExtensions
         services.AddSingleton<ICeremonyRepository, SqliteCeremonyRepository>();
         services.AddSingleton<IPolicyRepository, SqlitePolicyRepository>();
         services.AddSingleton<IApprovalRepository, SqliteApprovalRepository>();
+        services.AddSingleton<IProviderRepository, SqliteProviderRepository>();
         services.AddSingleton<SqliteAuditLog>();
         services.AddSingleton<Core.Audit.IAuditStore, SqliteAuditStore>();
         services.AddSingleton<Core.Audit.IAuditLog>(sp => sp.GetRequiredService<SqliteAuditLog>());

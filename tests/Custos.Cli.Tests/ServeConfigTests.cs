@@ -114,4 +114,27 @@ public sealed class ServeConfigTests : IDisposable
             """));
         Assert.Contains("rps", typo.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Locations_are_read_for_the_node_and_the_HSM_and_a_bad_one_is_refused_naming_the_setting()
+    {
+        const string Tls = "\"tls\": { \"certFile\": \"tls/server.pem\", \"keyFile\": \"tls/server.key\" }";
+        var o = Load($$"""
+            { "dataDir": "d", {{Tls}},
+              "location": { "country": "DE", "region": "Frankfurt DC2", "operator": "example-org", "compellableBy": ["EU"] },
+              "hsm": { "module": "/m.so", "tokenLabel": "t", "pinEnv": "PIN", "location": { "country": "FR", "operator": "acme-hsm" } } }
+            """);
+        var blocAsCountry = Assert.Throws<CliException>(() => Load($$"""{ "dataDir": "d", {{Tls}}, "location": { "country": "EU", "operator": "example-org" } }"""));
+        var hsmOperator = Assert.Throws<CliException>(() => Load($$"""
+            { "dataDir": "d", {{Tls}}, "hsm": { "module": "/m.so", "tokenLabel": "t", "pinEnv": "PIN", "location": { "country": "FR", "operator": "Acme SAS" } } }
+            """));
+        var stranded = Assert.Throws<CliException>(() => Load($$"""{ "dataDir": "d", {{Tls}}, "allowStrandedKeys": true }"""));
+
+        Assert.Equal(("DE", "Frankfurt DC2", "example-org", "EU"), (o.Location!.Country, o.Location.Region, o.Location.Operator, Assert.Single(o.Location.CompellableBy!)));
+        Assert.Equal(("FR", "acme-hsm"), (o.Hsm!.Location!.Country, o.Hsm.Location.Operator));
+        Assert.Null(Load($$"""{ "dataDir": "d", {{Tls}} }""").Location);
+        Assert.Equal("configuration: location.country 'EU' is not an ISO 3166-1 alpha-2 country code such as DE (a bloc such as EU is not a place)", blocAsCountry.Message);
+        Assert.StartsWith("configuration: hsm.location.operator 'Acme SAS' is not the id of a provider", hsmOperator.Message, StringComparison.Ordinal);
+        Assert.Contains("allowStrandedKeys", stranded.Message, StringComparison.Ordinal); // a command-line decision, never a setting
+    }
 }

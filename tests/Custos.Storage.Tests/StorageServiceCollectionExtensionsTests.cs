@@ -20,6 +20,7 @@ public sealed class StorageServiceCollectionExtensionsTests
             (typeof(ITokenRepository), typeof(SqliteTokenRepository)),
             (typeof(ISealRepository), typeof(SqliteSealRepository)),
             (typeof(IApprovalRepository), typeof(SqliteApprovalRepository)),
+            (typeof(IProviderRepository), typeof(SqliteProviderRepository)),
         })
         {
             var descriptor = Assert.Single(services, d => d.ServiceType == service);

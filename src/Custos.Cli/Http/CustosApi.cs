@@ -50,6 +50,17 @@ public sealed class CustosApi(Connection connection) : IDisposable
         }
     }
 
+    /// <summary>DELETE; the answer has no body (204).</summary>
+    public async Task DeleteAsync(string path, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, path);
+        var (response, bytes) = await ExchangeAsync(request, ct);
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode) throw ToApiException(response, bytes);
+        }
+    }
+
     /// <summary>POST without a body.</summary>
     public Task<T> PostAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken ct) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Post, path), type, ct);

@@ -64,6 +64,14 @@ public sealed record AuditEvent
     public AuditCeremony? Ceremony { get; init; }
     /// <summary>The approval request (<c>apr_...</c>) or grant (<c>grt_...</c>) the event is about, when it is about one.</summary>
     public string? Approval { get; init; }
+    /// <summary>ISO 3166-1 country of the node that served the request (its configured location), so that every access
+    /// can later be shown to have been served where the key allows. Absent when the node declares no location.</summary>
+    public string? NodeCountry { get; init; }
+    /// <summary>Where the material of a new key version was made (<c>key.create</c>, <c>key.rotate</c>): keystore, country,
+    /// operator and the jurisdictions that can compel it.</summary>
+    public AuditLocation? Location { get; init; }
+    /// <summary>The legal-register entry the event is about (<c>register.*</c>).</summary>
+    public string? Provider { get; init; }
 
     /// <summary>An event for one request (or background action); key, version and context are added with <c>with</c>.</summary>
     public static AuditEvent For(DateTimeOffset time, string node, string principal, RequestInfo? request, string operation, AuditOutcome outcome, string? errorCode) => new()
@@ -80,6 +88,10 @@ public sealed record AuditEvent
         ClientAddress = request?.ClientAddress,
         Policy = request?.Decision,
     };
+
+    /// <summary>As <see cref="For(DateTimeOffset, string, string, RequestInfo?, string, AuditOutcome, string?)"/>, naming the node and its country.</summary>
+    public static AuditEvent For(DateTimeOffset time, NodeIdentity node, string principal, RequestInfo? request, string operation, AuditOutcome outcome, string? errorCode) =>
+        For(time, node.Name, principal, request, operation, outcome, errorCode) with { NodeCountry = node.Country };
 
     /// <summary>The bytes hashed into the Merkle log.</summary>
     public byte[] ToLeafData() => JsonSerializer.SerializeToUtf8Bytes(this, AuditJson.Default.AuditEvent);

@@ -7,8 +7,8 @@ using Custos.Crypto;
 
 namespace Custos.Core.Audit;
 
-/// <summary>The name this node gives itself in audit events.</summary>
-public sealed record NodeIdentity(string Name);
+/// <summary>The name this node gives itself in audit events, and the country of its configured location (null: none declared).</summary>
+public sealed record NodeIdentity(string Name, string? Country = null);
 
 /// <summary>
 /// Builds audit events for core operations and appends them. Encryption-context values are recorded
@@ -24,7 +24,7 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
 
     /// <summary>An event for <paramref name="principal"/> doing <paramref name="operation"/>.</summary>
     public AuditEvent Event(Principal principal, string operation, string? keyId, int? keyVersion, CustosError? error, EncryptionContext? context = null) =>
-        AuditEvent.For(time.GetUtcNow(), node.Name, principal.Id, principal.Request, operation, OutcomeOf(error), error?.Code.WireName()) with
+        AuditEvent.For(time.GetUtcNow(), node, principal.Id, principal.Request, operation, OutcomeOf(error), error?.Code.WireName()) with
         {
             KeyId = keyId,
             KeyVersion = keyVersion,
@@ -97,7 +97,7 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
     public static AuditOutcome OutcomeOf(ErrorCode? code) => code switch
     {
         null => AuditOutcome.Allowed,
-        ErrorCode.Unauthenticated or ErrorCode.Forbidden or ErrorCode.ApprovalRequired => AuditOutcome.Denied,
+        ErrorCode.Unauthenticated or ErrorCode.Forbidden or ErrorCode.ApprovalRequired or ErrorCode.ResidencyViolation => AuditOutcome.Denied,
         _ => AuditOutcome.Failed,
     };
 

@@ -50,6 +50,11 @@ public enum ErrorCode
     ApprovalRequired,
     /// <summary>The initialisation ceremony still lacks operator confirmations: Custos cannot be unsealed yet.</summary>
     CeremonyPending,
+    /// <summary>
+    /// Where the key's material would live, or the node that would use it, breaks the key's residency requirements
+    /// (its allowed jurisdictions or a residency rule of the policy); the message names key, rule and place.
+    /// </summary>
+    ResidencyViolation,
 }
 
 /// <summary>Stable wire names for <see cref="ErrorCode"/>.</summary>
@@ -80,6 +85,7 @@ public static class ErrorCodes
         ErrorCode.Throttled => "throttled",
         ErrorCode.ApprovalRequired => "approval-required",
         ErrorCode.CeremonyPending => "ceremony-pending",
+        ErrorCode.ResidencyViolation => "residency-violation",
         _ => throw new ArgumentOutOfRangeException(nameof(code)),
     };
 }

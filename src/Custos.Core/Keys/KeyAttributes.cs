@@ -92,6 +92,19 @@ public static partial class Jurisdictions
     /// <summary>True for an upper-case two-letter code or a known bloc.</summary>
     public static bool IsValid(string? code) => code is not null && (CountryPattern().IsMatch(code) || Blocs.Contains(code));
 
+    /// <summary>True for an upper-case two-letter country code (not a bloc: a bloc is not a place).</summary>
+    public static bool IsCountry(string? code) => code is not null && CountryPattern().IsMatch(code) && !Blocs.Contains(code);
+
+    /// <summary>
+    /// True when every country <paramref name="code"/> stands for is covered by <paramref name="codes"/>: a country
+    /// within a list holding it or its bloc, a bloc within a list covering all its members ("EU" is within "EEA").
+    /// </summary>
+    public static bool Within(string code, IEnumerable<string> codes)
+    {
+        var list = codes as IReadOnlyCollection<string> ?? codes.ToList();
+        return Countries(code).All(c => Covers(list, c));
+    }
+
     [GeneratedRegex("^[A-Z]{2}$")]
     private static partial Regex CountryPattern();
 }

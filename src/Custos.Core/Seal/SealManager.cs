@@ -272,7 +272,7 @@ public sealed partial class SealManager(ISealRepository store, TokenService toke
     }
 
     private AuditEvent Event(string operation, RequestInfo? request, CustosError? error) =>
-        AuditEvent.For(time.GetUtcNow(), node.Name, "anonymous", request, operation, AuditRecorder.OutcomeOf(error), error?.Code.WireName());
+        AuditEvent.For(time.GetUtcNow(), node, "anonymous", request, operation, AuditRecorder.OutcomeOf(error), error?.Code.WireName());
 
     private async Task<Result<T>> RecordAsync<T>(string operation, RequestInfo? request, Result<T> result, CancellationToken cancellationToken)
     {

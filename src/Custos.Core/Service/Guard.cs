@@ -40,10 +40,13 @@ public sealed class NoApprovalGate : IApprovalGate
 
 /// <summary>
 /// The checks every key operation passes before it runs, written once for every protocol: the server is
-/// unsealed, the access policy allows the principal the operation on the key (default deny), approvals
-/// where a rule asks for them, and the rule's rate. Background work by Custos itself passes.
+/// unsealed, the access policy allows the principal the operation on the key (default deny), the key's
+/// residency allows its keystores and this node (<see cref="ResidencyGuard"/>), approvals where a rule asks for
+/// them, and the rule's rate. Background work by Custos itself skips the policy but not residency: automatic
+/// rotation must not put material where the key may not live either.
 /// </summary>
-public sealed class Guard(SealManager seal, ActivePolicy policy, RuleRateLimiter rates, IApprovalGate approvals, TimeProvider time, KeyCeremonyRule? ceremony = null)
+public sealed class Guard(SealManager seal, ActivePolicy policy, RuleRateLimiter rates, IApprovalGate approvals, Residency.ResidencyGuard residency, TimeProvider time,
+    KeyCeremonyRule? ceremony = null)
 {
     /// <summary>True while Custos is sealed (no key can be used).</summary>
     public bool IsSealed => seal.IsSealed;
@@ -58,22 +61,29 @@ public sealed class Guard(SealManager seal, ActivePolicy policy, RuleRateLimiter
     public async ValueTask<CustosError?> AuthorizeAsync(Principal principal, Operation operation, KeyFacts? key, CancellationToken cancellationToken,
         ApprovalSubject? subject = null, KeyFacts? before = null)
     {
-        if (ReferenceEquals(principal, Principal.System)) return null;
+        if (ReferenceEquals(principal, Principal.System)) return await ResidencyAsync(operation, key, cancellationToken);
         var active = await policy.GetAsync(cancellationToken);
         var request = RequestFor(principal, operation, key);
         var evaluated = PolicyEvaluator.Evaluate(active.Document, active.Version, request);
         var decision = ceremony is null ? evaluated : ceremony.Apply(evaluated, request, before);
         principal.Request?.RecordDecision(active.Version, decision.RuleId);
-        switch (decision.Kind)
-        {
-            case DecisionKind.Deny:
-                return new CustosError(ErrorCode.Forbidden, decision.Reason);
-            case DecisionKind.ApprovalRequired:
-                if (await approvals.CheckAsync(request, decision, subject ?? default, cancellationToken) is { } refused) return refused;
-                break;
-        }
+        if (decision.Kind == DecisionKind.Deny) return new CustosError(ErrorCode.Forbidden, decision.Reason);
+        if (await ResidencyAsync(operation, key, cancellationToken) is { } violated) return violated;
+        if (decision.Kind == DecisionKind.ApprovalRequired && await approvals.CheckAsync(request, decision, subject ?? default, cancellationToken) is { } refused)
+            return refused;
         return evaluated.Rate is { } rate ? rates.Acquire(active.Version, evaluated.RuleId, rate, principal.Id) : null;
     }
+
+    /// <summary>
+    /// True for operations that put material somewhere or use or change a key: create, rotate, manage (edit, enable)
+    /// and the data plane. Reading metadata, disabling and scheduling destruction are not: they reveal or place no
+    /// material, and refusing them on a node outside a key's jurisdictions would only keep a stranded key usable longer.
+    /// </summary>
+    public static bool IsResidencyChecked(Operation operation) =>
+        operation is Operation.CreateKey or Operation.RotateKey or Operation.ManageKey || operation.IsDataPlane();
+
+    private ValueTask<CustosError?> ResidencyAsync(Operation operation, KeyFacts? key, CancellationToken cancellationToken) =>
+        key is not null && IsResidencyChecked(operation) ? residency.CheckAsync(key, cancellationToken) : ValueTask.FromResult<CustosError?>(null);
 
     /// <summary>The policy's view of a request now.</summary>
     public AccessRequest RequestFor(Principal principal, Operation operation, KeyFacts? key) =>

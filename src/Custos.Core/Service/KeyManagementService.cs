@@ -40,7 +40,7 @@ public sealed record KeyUpdate
 /// </summary>
 public sealed partial class KeyManagementService(
     KeyResolver resolver, IKeyRepository repository, IKeystoreRegistry keystores, Guard guard,
-    AuditRecorder audit, TimeProvider time, ILogger<KeyManagementService> log)
+    AuditRecorder audit, Residency.ResidencyGuard residency, TimeProvider time, ILogger<KeyManagementService> log)
 {
     private const int MaxAttempts = 5;
 
@@ -58,9 +58,12 @@ public sealed partial class KeyManagementService(
         if (command.Alias is not null && !KeyReference.IsValidAlias(command.Alias))
             return CustosError.Invalid($"alias '{command.Alias}' is not valid: 1-128 characters of letters, digits, '-', '_', '.'");
         if (command.Attributes.Validate() is { } invalid) return invalid;
-        if (await guard.CheckAsync(principal, Operation.CreateKey, KeyFacts.Of(command.Alias, command.Attributes), cancellationToken,
+        // The keystore is chosen first, so that residency judges the place the material would be made in.
+        var keystore = keystores.ForCustody(command.Custody);
+        var facts = KeyFacts.Of(command.Alias, command.Attributes) with { Keystores = keystore is null ? [] : [keystore.Name] };
+        if (await guard.CheckAsync(principal, Operation.CreateKey, facts, cancellationToken,
                 new ApprovalSubject(null, Approvals.ApprovedChange.Describe(command))) is { } denied) return denied;
-        if (keystores.ForCustody(command.Custody) is not { } keystore)
+        if (keystore is null)
             return new CustosError(ErrorCode.CustodyUnavailable, $"custody '{command.Custody.Name()}' is not configured on this server");
         if (command.Alias is not null && await repository.GetByAliasAsync(command.Alias, cancellationToken) is not null)
             return AliasTaken(command.Alias);
@@ -74,7 +77,8 @@ public sealed partial class KeyManagementService(
         SaveOutcome outcome;
         try
         {
-            outcome = await repository.InsertAsync(key, audit.ForChange(principal, "key.create", id, 1), cancellationToken);
+            outcome = await repository.InsertAsync(key, await WithLocationAsync(audit.ForChange(principal, "key.create", id, 1), keystore.Name, cancellationToken),
+                cancellationToken);
         }
         catch (CustosUnavailableException)
         {
@@ -179,7 +183,7 @@ public sealed partial class KeyManagementService(
 
     /// <summary>Destroys a key whose waiting period is over (background work).</summary>
     public Task<Result<ManagedKey>> DestroyDueAsync(string id, CancellationToken cancellationToken) =>
-        ChangeAsync(Principal.System, Operation.ManageKey, id, "key.destroy", async (k, now) =>
+        ChangeAsync(Principal.System, Operation.DestroyKey, id, "key.destroy", async (k, now) =>
         {
             if (!k.IsDueForDestruction(now)) return null; // nothing to do (cancelled meanwhile)
             // Material goes first: a key is never recorded destroyed while its material still exists.
@@ -249,7 +253,7 @@ public sealed partial class KeyManagementService(
             var loaded = await resolver.LoadForChangeAsync(reference, cancellationToken);
             if (!loaded.IsSuccess) return (loaded, false);
             var key = loaded.Value;
-            var factsBefore = KeyFacts.Of(key);
+            var factsBefore = Facts(key, operation);
             if (await guard.CheckAsync(principal, operation, factsBefore, cancellationToken, subject) is { } denied) return (denied, false);
             var before = key.Revision;
             var versionsBefore = key.Versions.Count;
@@ -264,7 +268,9 @@ public sealed partial class KeyManagementService(
             SaveOutcome outcome;
             try
             {
-                outcome = await repository.UpdateAsync(key, audit.ForChange(principal, auditOperation, key.Id, key.PrimaryVersion), cancellationToken);
+                var auditEvent = audit.ForChange(principal, auditOperation, key.Id, key.PrimaryVersion);
+                if (key.Versions.Count > versionsBefore) auditEvent = await WithLocationAsync(auditEvent, key.Versions[^1].Keystore, cancellationToken);
+                outcome = await repository.UpdateAsync(key, auditEvent, cancellationToken);
             }
             catch (CustosUnavailableException)
             {
@@ -291,6 +297,21 @@ public sealed partial class KeyManagementService(
             }
         }
     }
+
+    /// <summary>
+    /// The facts the guard judges: the key as it is and, for a rotation, the keystore the new version will be made in
+    /// (which may not be where the older versions live), so that residency refuses a rotation into the wrong place.
+    /// </summary>
+    private KeyFacts Facts(ManagedKey key, Operation operation)
+    {
+        var facts = KeyFacts.Of(key);
+        if (operation != Operation.RotateKey || keystores.ForCustody(key.Custody) is not { } target || facts.Keystores.Contains(target.Name)) return facts;
+        return facts with { Keystores = [.. facts.Keystores, target.Name] };
+    }
+
+    /// <summary>The event with where new material was made (keystore, country, operator, who can compel it), when the keystore declares a location.</summary>
+    private async ValueTask<AuditEvent?> WithLocationAsync(AuditEvent? auditEvent, string keystore, CancellationToken cancellationToken) =>
+        auditEvent is null ? null : auditEvent with { Location = await residency.DescribeAsync(keystore, cancellationToken) };
 
     private async Task DropNewMaterialAsync(ManagedKey key, int versionsBefore, CancellationToken cancellationToken)
     {

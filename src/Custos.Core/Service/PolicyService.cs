@@ -32,7 +32,7 @@ public sealed record Explanation(PolicyDecision Decision, Principal Subject, Key
 /// </summary>
 public sealed class PolicyService(
     IPolicyRepository repository, ActivePolicy active, Guard guard, AuditRecorder audit, PrincipalDirectory principals,
-    KeyResolver keys, TimeProvider time)
+    KeyResolver keys, Residency.ResidencyCompliance residency, TimeProvider time)
 {
     /// <summary>Largest policy document accepted, in bytes of JSON.</summary>
     public const int MaxDocumentBytes = 256 * 1024;
@@ -153,6 +153,9 @@ public sealed class PolicyService(
         var current = await active.GetAsync(cancellationToken);
         if (approve && current.Version > version)
             return new CustosError(ErrorCode.Conflict, $"version {version} was proposed before version {current.Version}, which is now in force; propose it again on top of version {current.Version}");
+        // Residency rules that existing keys would break would strand them (unusable, or held where they may not be).
+        if (approve && await residency.WouldStrandAsync(proposal.Document, null, cancellationToken) is { Count: > 0 } stranded)
+            return Residency.ResidencyCompliance.StrandingRefusal($"approving policy version {version}", stranded);
         return proposal;
     }
 

@@ -64,7 +64,7 @@ public sealed class AuditMiddleware(RequestDelegate next, IAuditLog log, NodeIde
         var (outcome, error) = context.Items[ErrorItemKey] is ErrorCode code
             ? (AuditRecorder.OutcomeOf(code), code.WireName())
             : (status < 400 ? AuditOutcome.Allowed : status is 401 or 403 ? AuditOutcome.Denied : AuditOutcome.Failed, status < 400 ? null : "http-" + status);
-        var auditEvent = AuditEvent.For(time.GetUtcNow(), node.Name, principal, info, "http." + context.Request.Method.ToLowerInvariant(), outcome, error);
+        var auditEvent = AuditEvent.For(time.GetUtcNow(), node, principal, info, "http." + context.Request.Method.ToLowerInvariant(), outcome, error);
         try
         {
             await log.AppendAsync(auditEvent, info, context.RequestAborted);

@@ -4,6 +4,7 @@ using OpenTelemetry.Metrics;
 using Custos.Core.Errors;
 using Custos.Core.Keys;
 using Custos.Core.Ports;
+using Custos.Core.Residency;
 using Custos.Core.Seal;
 using Custos.Core.Service;
 using Custos.Keystores;
@@ -112,7 +113,7 @@ public static class CustosHost
 
         services.AddCustosSqlite(options.DatabasePath);
         if (!options.AuditLog) services.AddSingleton<Core.Audit.IAuditLog, Core.Audit.DisabledAuditLog>();
-        services.AddSingleton(new Core.Audit.NodeIdentity(options.NodeName));
+        services.AddSingleton(new Core.Audit.NodeIdentity(options.NodeName, options.Location?.Country));
         services.AddSingleton<Core.Audit.AuditRecorder>();
         services.AddSingleton<TokenService>();
         services.AddSingleton<SealManager>();
@@ -127,6 +128,11 @@ public static class CustosHost
         services.AddSingleton<ApprovalService>();
         services.AddSingleton<GrantService>();
         services.AddSingleton(new Core.Access.Policy.KeyCeremonyRule(options.Ceremonies.SecretKeyApprovals, options.Ceremonies.ApproverGroup));
+        services.AddSingleton(sp => Locations(options, sp.GetServices<IKeystore>()));
+        services.AddSingleton<LegalRegister>();
+        services.AddSingleton<ResidencyGuard>();
+        services.AddSingleton<ResidencyCompliance>();
+        services.AddSingleton<RegisterService>();
         services.AddSingleton<Guard>();
         services.AddSingleton<IPrincipalSource, TokenPrincipalSource>();
         services.AddSingleton<PrincipalDirectory>();
@@ -139,6 +145,7 @@ public static class CustosHost
         services.AddSingleton<AdministrationService>();
         services.AddSingleton<Core.Audit.AuditCheckpointer>();
         services.AddSingleton<AuditService>();
+        services.AddHostedService<ResidencyStartup>(); // first: a configuration that strands keys stops the start before anything runs
         if (options.AuditLog) services.AddHostedService<CheckpointService>();
         services.AddSingleton<KeyMaintenance>();
         services.AddHostedService<MaintenanceService>();
@@ -148,6 +155,22 @@ public static class CustosHost
         if (options.Hsm is { } hsm) HsmServices.Add(services, hsm);
         services.AddSingleton<IKeystoreRegistry, KeystoreRegistry>();
         services.AddHostedService<AutoUnsealService>();
+    }
+
+    /// <summary>
+    /// Where this node and its keystores are: the software keystore lives on the node (its material is usable only
+    /// where the root key is, in the node's memory), the HSM at <c>hsm.location</c>.
+    /// </summary>
+    public static LocationMap Locations(ServerOptions options, IEnumerable<IKeystore> keystores)
+    {
+        var elsewhere = new Dictionary<string, Location?>(StringComparer.Ordinal);
+        var onNode = new List<string>();
+        foreach (var keystore in keystores)
+        {
+            if (keystore.Custody == KeyCustody.Software) onNode.Add(keystore.Name);
+            else elsewhere[keystore.Name] = keystore.Custody == KeyCustody.Hsm ? options.Hsm?.Location : null;
+        }
+        return new LocationMap(options.NodeName, options.Location, elsewhere, onNode);
     }
 
     private static Task StatusCodeProblemAsync(StatusCodeContext context)

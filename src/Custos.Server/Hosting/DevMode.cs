@@ -14,8 +14,27 @@ public static class DevMode
     /// <summary>What dev mode keeps in its folder to unseal itself.</summary>
     public sealed record DevSecrets(string Share, string RootToken);
 
-    /// <summary>Server options for a dev folder.</summary>
-    public static ServerOptions Options(string dir, string listen)
+    /// <summary>The provider id of dev mode's placeholder register entry.</summary>
+    public const string DevProviderId = "self-hosted-dev";
+
+    /// <summary>The country a dev server says it is in unless told otherwise (<c>custos dev --country</c>).</summary>
+    public const string DefaultCountry = "DE";
+
+    /// <summary>
+    /// Dev mode's placeholder register entry for the machine it runs on: headquartered in <paramref name="country"/>,
+    /// no contracts and no certifications, marked <c>dev</c>. It records nothing real.
+    /// </summary>
+    public static Core.Residency.Provider DevProvider(string id, string country) => new()
+    {
+        Id = id,
+        LegalName = "Self-hosted (dev mode placeholder, not a real provider)",
+        HeadquartersCountry = country,
+        Dev = true,
+        Notes = "Made by 'custos dev'. It records no contract or certification; replace it before relying on residency evidence.",
+    };
+
+    /// <summary>Server options for a dev folder; the node (and its software keystore) is in <paramref name="country"/>, operated by <see cref="DevProviderId"/>.</summary>
+    public static ServerOptions Options(string dir, string listen, string country = DefaultCountry)
     {
         dir = Path.GetFullPath(dir);
         Directory.CreateDirectory(dir);
@@ -30,8 +49,12 @@ public static class DevMode
             MaintenanceIntervalSeconds = 10,
             // Dev mode has one operator: secret keys are made without a ceremony (production requires two approvers).
             Ceremonies = new CeremoniesOptions { SecretKeyApprovals = 0 },
+            Location = DevLocation(country),
         };
     }
+
+    /// <summary>The dev location: <paramref name="country"/>, region "dev machine", operator <see cref="DevProviderId"/>.</summary>
+    public static Core.Residency.Location DevLocation(string country) => new() { Country = country, Region = "dev machine", Operator = DevProviderId };
 
     /// <summary>Initialises (first run) or unseals (later runs) a started dev server, and writes the env file.</summary>
     public static async Task<DevSecrets> InitializeOrUnsealAsync(WebApplication app, ServerOptions options, CancellationToken ct)
@@ -84,6 +107,7 @@ public static class DevMode
             ==================================================================================
 
               Address:    https://{ep.Address}:{ep.Port}{(options.Hsm is { } hsm ? $"\n  HSM:        SoftHSM2 token '{hsm.TokenLabel}' (new keys: custody hsm)" : "")}
+              Location:   {options.Location?.Describe() ?? "none"} (dev placeholder in the legal register)
               Root token: {secrets.RootToken}
               CA cert:    {Path.Combine(options.DataDir, "tls", "ca.pem")}
 

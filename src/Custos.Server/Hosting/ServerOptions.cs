@@ -50,6 +50,21 @@ public sealed record ServerOptions
     /// <summary>Rate limits per principal and per key (absent: none; see <see cref="RateLimitsOptions"/> for why).</summary>
     public RateLimitsOptions? RateLimits { get; set; }
 
+    /// <summary>
+    /// Where this node runs and who operates it (see docs/residency.md). The software keystore has this location too:
+    /// its material is usable only where the root key is, in this node's memory. Absent: no key with residency
+    /// requirements can be created or used here.
+    /// </summary>
+    public Core.Residency.Location? Location { get; set; }
+
+    /// <summary>
+    /// Start even when stored keys are out of residency policy with this configuration (<c>custos serve
+    /// --allow-stranded-keys</c>): they stay refused, the other keys work, and each is logged and audited. Never read
+    /// from the configuration file: it is a decision for one start, not a setting.
+    /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool AllowStrandedKeys { get; set; }
+
     /// <summary>The SQLite file.</summary>
     public string DatabasePath => Path.Combine(DataDir, "custos.db");
 
@@ -74,6 +89,7 @@ public sealed record ServerOptions
         if (Ceremonies.SecretKeyApprovals is < 0 or > 10) return "ceremonies.secretKeyApprovals is 0 (off) to 10";
         if (Ceremonies.SecretKeyApprovals == 0 && !DevMode) return "ceremonies.secretKeyApprovals is 0: secret keys would be made without a ceremony; only dev mode may turn it off";
         if (Ceremonies.ApproverGroup is { } group && Core.Access.Roles.NormalizeGroups([group]) is { IsSuccess: false } badGroup) return "ceremonies.approverGroup: " + badGroup.Error.Message;
+        if (Location?.Validate("location") is { } location) return location;
         return Hsm?.Validate() ?? RateLimits?.Validate();
     }
 }
@@ -103,6 +119,8 @@ public sealed record HsmOptions
     public int? SessionPoolSize { get; set; }
     /// <summary>Keep the audit signing key (ECDSA P-256) in the HSM (default true). A log keeps the key it started with.</summary>
     public bool AuditSigningKey { get; set; } = true;
+    /// <summary>Where the HSM is and who operates it (see docs/residency.md); absent: keys with residency requirements cannot live in it.</summary>
+    public Core.Residency.Location? Location { get; set; }
 
     /// <summary>Null when usable, else what is wrong.</summary>
     public string? Validate()
@@ -114,7 +132,7 @@ public sealed record HsmOptions
         if (MaxInFlight is < 1) return "hsm.maxInFlight is at least 1";
         if (SessionPoolSize is < 1 or > 1024) return "hsm.sessionPoolSize is 1 to 1024";
         if (QueueTimeoutMilliseconds is < 0 or > 60_000) return "hsm.queueTimeoutMilliseconds is 0 to 60000";
-        return null;
+        return Location?.Validate("hsm.location");
     }
 }
 

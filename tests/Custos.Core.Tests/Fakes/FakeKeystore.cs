@@ -6,11 +6,11 @@ using Custos.Crypto.Primitives;
 namespace Custos.Core.Tests.Fakes;
 
 /// <summary>A keystore fake: the "material handle" is the key itself (fine for a fake, never for a real keystore).</summary>
-public sealed class FakeKeystore : IKeystore
+public sealed class FakeKeystore(string name = "fake", KeyCustody custody = KeyCustody.Software) : IKeystore
 {
     public List<(string KeyId, int Version)> Destroyed { get; } = [];
-    public string Name => "fake";
-    public KeyCustody Custody => KeyCustody.Software;
+    public string Name => name;
+    public KeyCustody Custody => custody;
 
     public ValueTask<byte[]> CreateKeyAsync(string keyId, int version, KeySpec spec, CancellationToken cancellationToken) =>
         ValueTask.FromResult(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
@@ -39,6 +39,10 @@ public sealed class FakeKeystore : IKeystore
 /// <summary>A registry holding given keystores.</summary>
 public sealed class FakeRegistry(params IKeystore[] keystores) : IKeystoreRegistry
 {
-    public IKeystore? ForCustody(KeyCustody custody) => keystores.FirstOrDefault(k => k.Custody == custody);
+    /// <summary>When set, new keys (and new versions) of its custody go there (a configuration change moving new material to another keystore).</summary>
+    public IKeystore? NewMaterialIn { get; set; }
+
+    public IKeystore? ForCustody(KeyCustody custody) =>
+        NewMaterialIn is { } moved && moved.Custody == custody ? moved : keystores.FirstOrDefault(k => k.Custody == custody);
     public IKeystore? ByName(string name) => keystores.FirstOrDefault(k => k.Name == name);
 }

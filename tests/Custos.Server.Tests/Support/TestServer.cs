@@ -71,11 +71,22 @@ public sealed class TestServer : IAsyncDisposable
     public static Task<TestServer> StartUninitializedAsync(bool auditLog, CancellationToken ct) => StartAsync(o => o with { AuditLog = auditLog }, ct, initialize: false);
 
     /// <summary>Starts a fresh server whose dev-mode options (audit log off) <paramref name="configure"/> may change first.</summary>
-    public static async Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions> configure, CancellationToken ct, bool initialize = true)
+    public static Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions> configure, CancellationToken ct, bool initialize = true) =>
+        StartInAsync(NewFolder(), configure, ct, initialize);
+
+    /// <summary>A fresh folder for a server (on tmpfs when there is one: SQLite's fsyncs on a real disk would dominate the run time).</summary>
+    public static string NewFolder()
     {
-        // tmpfs when there is one: SQLite's fsyncs on a real disk would dominate the run time.
         var root = Directory.Exists("/dev/shm") ? "/dev/shm" : Path.GetTempPath();
-        var dir = Directory.CreateDirectory(Path.Combine(root, "custos-servertests-" + Guid.NewGuid().ToString("N"))).FullName;
+        return Directory.CreateDirectory(Path.Combine(root, "custos-servertests-" + Guid.NewGuid().ToString("N"))).FullName;
+    }
+
+    /// <summary>
+    /// Starts a server in <paramref name="dir"/>: a new one, or again one that <see cref="StopAsync"/> stopped (it unseals
+    /// itself with the dev share kept there). A failed start stops the app and leaves the folder.
+    /// </summary>
+    public static async Task<TestServer> StartInAsync(string dir, Func<ServerOptions, ServerOptions> configure, CancellationToken ct, bool initialize = true)
+    {
         for (int attempt = 1; ; attempt++)
         {
             var options = configure(DevMode.Options(dir, $"127.0.0.1:{FreePort()}") with { AuditLog = false });
@@ -90,6 +101,12 @@ public sealed class TestServer : IAsyncDisposable
                 // Another process took the port between probing and binding; try another one.
                 await app.DisposeAsync();
                 continue;
+            }
+            catch
+            {
+                await app.DisposeAsync();
+                Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+                throw;
             }
             var secrets = initialize ? await DevMode.InitializeOrUnsealAsync(app, options, ct) : new DevMode.DevSecrets("", "");
             var ca = X509CertificateLoader.LoadCertificateFromFile(Path.Combine(dir, "tls", "ca.pem"));
@@ -137,16 +154,32 @@ public sealed class TestServer : IAsyncDisposable
         return port;
     }
 
-    /// <inheritdoc />
-    public async ValueTask DisposeAsync()
+    /// <summary>Stops the server and keeps its folder, to start again in it with <see cref="StartInAsync"/>.</summary>
+    public async ValueTask StopAsync()
     {
+        if (_stopped) return;
+        _stopped = true;
         Anonymous.Dispose();
         Root.Dispose();
         await App.StopAsync(CancellationToken.None);
         await App.DisposeAsync();
         _ca.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        try { Directory.Delete(Options.DataDir, recursive: true); }
-        catch (IOException) { /* best effort: a leftover temp folder is harmless */ }
+    }
+
+    private bool _stopped;
+
+    /// <summary>Deletes a server folder (best effort: a leftover temp folder is harmless).</summary>
+    public static void DeleteFolder(string dir)
+    {
+        try { Directory.Delete(dir, recursive: true); }
+        catch (IOException) { }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        DeleteFolder(Options.DataDir);
     }
 }

@@ -3,16 +3,48 @@ using Custos.Core.Keys;
 
 namespace Custos.Core.Access.Policy;
 
-/// <summary>The facts about a key that rules can select on.</summary>
+/// <summary>
+/// The facts about a key that rules can select on, and what residency needs besides: the key's own allowed
+/// jurisdictions and the keystores that hold (or are about to hold) its material.
+/// </summary>
 public sealed record KeyFacts(string? Id, string? Alias, Classification Classification, IReadOnlyList<string> DataCategories, IReadOnlyDictionary<string, string> Tags)
 {
+    /// <summary>Countries or blocs the key itself allows (<see cref="KeyAttributes.AllowedJurisdictions"/>); empty: no restriction of its own.</summary>
+    public IReadOnlyList<string> AllowedJurisdictions { get; init; } = [];
+
+    /// <summary>
+    /// Names of the keystores holding material of the key (every version not destroyed), plus, for a creation or a
+    /// rotation, the keystore the new material is about to be made in.
+    /// </summary>
+    public IReadOnlyList<string> Keystores { get; init; } = [];
+
     /// <summary>The facts of an existing key.</summary>
     public static KeyFacts Of(ManagedKey key) =>
-        new(key.Id, key.Alias, key.Attributes.Classification, key.Attributes.DataCategories, key.Attributes.Tags);
+        new(key.Id, key.Alias, key.Attributes.Classification, key.Attributes.DataCategories, key.Attributes.Tags)
+        {
+            AllowedJurisdictions = key.Attributes.AllowedJurisdictions,
+            Keystores = LiveKeystores(key),
+        };
 
     /// <summary>The facts of a key about to be created (it has no id yet).</summary>
     public static KeyFacts Of(string? alias, KeyAttributes attributes) =>
-        new(null, alias, attributes.Classification, attributes.DataCategories, attributes.Tags);
+        new(null, alias, attributes.Classification, attributes.DataCategories, attributes.Tags)
+        {
+            AllowedJurisdictions = attributes.AllowedJurisdictions,
+        };
+
+    /// <summary>The keystores holding material of versions that are not destroyed, each once, in version order.</summary>
+    public static IReadOnlyList<string> LiveKeystores(ManagedKey key)
+    {
+        var versions = key.Versions;
+        if (versions.Count == 1) return versions[0].Material is null ? [] : [versions[0].Keystore];
+        var names = new List<string>(1);
+        foreach (var v in versions)
+        {
+            if (v.Material is not null && !names.Contains(v.Keystore)) names.Add(v.Keystore);
+        }
+        return names;
+    }
 
     /// <summary>How the key is named in messages.</summary>
     public string Describe() => Id ?? (Alias is not null ? "alias/" + Alias : "a new key");

@@ -71,6 +71,12 @@ public static class PolicyEvaluator
             null, strictest.Conditions?.Rate, version, rules);
     }
 
+    /// <summary>
+    /// True when <paramref name="selector"/> selects <paramref name="key"/> (an absent selector selects every key):
+    /// the same matching the access rules use, for residency rules and reports.
+    /// </summary>
+    public static bool Selects(KeySelector? selector, KeyFacts key) => MatchKey(selector, key, explain: false) is null;
+
     private static string Who(Principal p) => p.Name == p.Id ? $"'{p.Id}'" : $"'{p.Name}' ({p.Id})";
 
     /// <summary>Whether a rule applies, why (or why not), and whether it covered principal, operation and key (so only a condition failed).</summary>

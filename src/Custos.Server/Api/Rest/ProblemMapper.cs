@@ -14,7 +14,7 @@ public static class ProblemMapper
         ErrorCode.ValidationFailed or ErrorCode.InvalidCiphertext or ErrorCode.InvalidShare
             or ErrorCode.InvalidKeyUsage or ErrorCode.CustodyUnavailable => StatusCodes.Status400BadRequest,
         ErrorCode.Unauthenticated => StatusCodes.Status401Unauthorized,
-        ErrorCode.Forbidden or ErrorCode.ApprovalRequired => StatusCodes.Status403Forbidden,
+        ErrorCode.Forbidden or ErrorCode.ApprovalRequired or ErrorCode.ResidencyViolation => StatusCodes.Status403Forbidden,
         ErrorCode.NotFound => StatusCodes.Status404NotFound,
         ErrorCode.AliasAlreadyExists or ErrorCode.InvalidKeyState or ErrorCode.KeyDisabled or ErrorCode.KeyPendingDestruction
             or ErrorCode.KeyDestroyed or ErrorCode.AlreadyInitialized or ErrorCode.Conflict or ErrorCode.CeremonyPending => StatusCodes.Status409Conflict,
@@ -79,6 +79,7 @@ public static class ProblemMapper
         ErrorCode.Throttled => "Too many requests",
         ErrorCode.ApprovalRequired => "Approval required",
         ErrorCode.CeremonyPending => "Init ceremony pending",
+        ErrorCode.ResidencyViolation => "Residency violation",
         _ => "Error",
     };
 }

@@ -42,6 +42,7 @@ public static class RestApi
         Approvals.GrantEndpoints.Map(v1.MapGroup("/grants").WithTags("Approvals").RequireAuthorization());
         Audit.AuditEndpoints.Map(v1.MapGroup("/audit").WithTags("Audit").RequireAuthorization());
         Policy.PolicyEndpoints.Map(v1.MapGroup("/policy").WithTags("Access policy").RequireAuthorization());
+        Register.ProviderEndpoints.Map(v1.MapGroup("/register/providers").WithTags("Legal register").RequireAuthorization());
     }
 
     /// <summary>

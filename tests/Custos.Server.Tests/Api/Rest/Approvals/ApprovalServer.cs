@@ -25,7 +25,7 @@ internal sealed class ApprovalServer : IAsyncDisposable
     public Dictionary<string, HttpClient> Clients { get; } = [];
     public Dictionary<string, string> Ids { get; } = [];
 
-    public static async Task<ApprovalServer> StartAsync(Func<Hosting.ServerOptions, Hosting.ServerOptions>? configure = null)
+    public static async Task<ApprovalServer> StartAsync(Func<Custos.Server.Hosting.ServerOptions, Custos.Server.Hosting.ServerOptions>? configure = null)
     {
         var s = new ApprovalServer(await TestServer.StartAsync(o => (configure ?? (x => x))(o with { AuditLog = true }), Ct));
         await PolicyTestHelpers.ActivateAsync(s.Server, new

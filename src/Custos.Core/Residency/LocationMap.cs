@@ -1,0 +1,72 @@
+using Custos.Core.Access.Policy;
+
+namespace Custos.Core.Residency;
+
+/// <summary>
+/// The locations this node knows: its own, and each configured keystore's. A keystore that keeps its material on
+/// the node itself (the software keystore: the root key that unwraps its material exists only in the node's
+/// memory) has the node's location, and the node then counts as holding material, not only serving.
+/// </summary>
+public sealed class LocationMap
+{
+    private readonly Dictionary<string, (Location? Location, bool OnNode)> _keystores;
+
+    /// <summary>
+    /// A map for node <paramref name="nodeName"/> at <paramref name="node"/> (null: none declared), with keystores by name:
+    /// those in <paramref name="onNode"/> live on the node, the others at their own location (null: none declared).
+    /// </summary>
+    public LocationMap(string nodeName, Location? node, IReadOnlyDictionary<string, Location?> keystores, IEnumerable<string> onNode)
+    {
+        NodeName = nodeName;
+        Node = node;
+        _keystores = new Dictionary<string, (Location?, bool)>(StringComparer.Ordinal);
+        foreach (var (name, location) in keystores) _keystores[name] = (location, false);
+        foreach (var name in onNode) _keystores[name] = (node, true);
+    }
+
+    /// <summary>This node's name.</summary>
+    public string NodeName { get; }
+
+    /// <summary>This node's location; null when it declares none.</summary>
+    public Location? Node { get; }
+
+    /// <summary>The node as a place serving keys.</summary>
+    public Placement NodePlacement => new($"node '{NodeName}'", Node, PlacementRole.Serving);
+
+    /// <summary>True when the keystore is configured on this node.</summary>
+    public bool Knows(string keystore) => _keystores.ContainsKey(keystore);
+
+    /// <summary>The location of a configured keystore (null when it declares none or is not configured here).</summary>
+    public Location? LocationOf(string keystore) => _keystores.TryGetValue(keystore, out var k) ? k.Location : null;
+
+    /// <summary>
+    /// The places a use of <paramref name="key"/> on this node involves: each of its keystores configured here
+    /// (holding material) and the node (serving; holding material too when a keystore lives on it). Keystores not
+    /// configured here are left out: their material cannot be reached from this node.
+    /// </summary>
+    public IReadOnlyList<Placement> PlacementsFor(KeyFacts key)
+    {
+        var placements = new List<Placement>(2);
+        bool nodeHolds = false;
+        foreach (var name in key.Keystores)
+        {
+            if (!_keystores.TryGetValue(name, out var k)) continue;
+            if (k.OnNode) nodeHolds = true;
+            else placements.Add(new Placement($"keystore '{name}'", k.Location, PlacementRole.Material));
+        }
+        placements.Insert(0, nodeHolds
+            ? new Placement($"node '{NodeName}' (holding the software keystore)", Node, PlacementRole.Material)
+            : NodePlacement);
+        return placements;
+    }
+
+    /// <summary>Every declared location and what it belongs to ("node 'n1'", "keystore 'hsm:x'"); a keystore on the node is the node's.</summary>
+    public IEnumerable<(string Owner, Location Location)> Declared()
+    {
+        if (Node is not null) yield return ($"node '{NodeName}'", Node);
+        foreach (var (name, k) in _keystores.OrderBy(k => k.Key, StringComparer.Ordinal))
+        {
+            if (!k.OnNode && k.Location is not null) yield return ($"keystore '{name}'", k.Location);
+        }
+    }
+}

@@ -1,0 +1,97 @@
+using Custos.Core.Access.Policy;
+using Custos.Core.Errors;
+using Custos.Core.Keys;
+using Custos.Core.Ports;
+
+namespace Custos.Core.Residency;
+
+/// <summary>
+/// Checks every stored key against the locations of this node, the legal register and the policy: at start-up
+/// (a configuration change that would strand a key stops the server) and before a register or policy change is
+/// made (one that would strand a key that complies now is refused).
+/// </summary>
+public sealed class ResidencyCompliance(IKeyRepository keys, ActivePolicy policy, LegalRegister register, LocationMap locations)
+{
+    /// <summary>How many explanations a refusal lists before it says how many more there are.</summary>
+    public const int MaxListed = 20;
+
+    private const int PageSize = 500;
+
+    /// <summary>The locations this node knows.</summary>
+    public LocationMap Locations => locations;
+
+    /// <summary>Every violation by a key whose material is not destroyed, under the policy and register in force.</summary>
+    public async Task<IReadOnlyList<ResidencyViolation>> FindViolationsAsync(CancellationToken cancellationToken)
+    {
+        var document = (await policy.GetAsync(cancellationToken)).Document;
+        var providers = await register.GetAsync(cancellationToken);
+        var violations = new List<ResidencyViolation>();
+        await foreach (var key in LiveKeysAsync(cancellationToken))
+            violations.AddRange(Check(key, document, providers));
+        return violations;
+    }
+
+    /// <summary>
+    /// The violations a change would bring: keys that comply now but would not under <paramref name="newPolicy"/>
+    /// and <paramref name="newRegister"/> (null: unchanged). Keys already out of policy are left out, so that a
+    /// change fixing some of them is not refused for the others.
+    /// </summary>
+    public async Task<IReadOnlyList<ResidencyViolation>> WouldStrandAsync(PolicyDocument? newPolicy, IReadOnlyDictionary<string, Provider>? newRegister,
+        CancellationToken cancellationToken)
+    {
+        var document = (await policy.GetAsync(cancellationToken)).Document;
+        var providers = await register.GetAsync(cancellationToken);
+        var violations = new List<ResidencyViolation>();
+        await foreach (var key in LiveKeysAsync(cancellationToken))
+        {
+            var after = Check(key, newPolicy ?? document, newRegister ?? providers);
+            if (after.Count > 0 && Check(key, document, providers).Count == 0) violations.AddRange(after);
+        }
+        return violations;
+    }
+
+    /// <summary>
+    /// Locations naming a provider that is not in <paramref name="providers"/>: one sentence each ("node 'n1':
+    /// operator 'acme' is not in the legal register").
+    /// </summary>
+    public IReadOnlyList<string> UnknownOperators(IReadOnlyDictionary<string, Provider> providers) =>
+        locations.Declared().Where(d => !providers.ContainsKey(d.Location.Operator))
+            .Select(d => $"the location of {d.Owner} names operator '{d.Location.Operator}', which is not in the legal register").ToList();
+
+    /// <summary>The refusal of a change that would strand keys: 409, naming each key and rule (the first <see cref="MaxListed"/>), the key ids in <c>keys</c>.</summary>
+    public static CustosError StrandingRefusal(string change, IReadOnlyList<ResidencyViolation> violations) =>
+        new(ErrorCode.Conflict, $"{change} would put {KeyCount(violations)} existing key(s) out of residency policy: {Summarize(violations)}")
+        {
+            Details = new Dictionary<string, string> { ["keys"] = string.Join(",", violations.Select(v => v.KeyId).OfType<string>().Distinct()) },
+        };
+
+    /// <summary>The explanations joined with "; ", at most <see cref="MaxListed"/>, then "and N more".</summary>
+    public static string Summarize(IReadOnlyList<ResidencyViolation> violations) =>
+        string.Join("; ", violations.Take(MaxListed).Select(v => v.Message))
+        + (violations.Count > MaxListed ? $"; and {violations.Count - MaxListed} more" : "");
+
+    /// <summary>How many distinct keys the violations are about.</summary>
+    public static int KeyCount(IReadOnlyList<ResidencyViolation> violations) => violations.Select(v => v.KeyId ?? v.Key).Distinct().Count();
+
+    private IReadOnlyList<ResidencyViolation> Check(KeyFacts key, PolicyDocument document, IReadOnlyDictionary<string, Provider> providers)
+    {
+        var requirements = ResidencyEvaluator.RequirementsFor(key, document);
+        return requirements.IsEmpty ? [] : ResidencyEvaluator.Check(requirements, locations.PlacementsFor(key), providers);
+    }
+
+    private async IAsyncEnumerable<KeyFacts> LiveKeysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        string? after = null;
+        do
+        {
+            var page = await keys.ListAsync(after, PageSize, cancellationToken);
+            foreach (var key in page.Keys)
+            {
+                var facts = KeyFacts.Of(key);
+                if (facts.Keystores.Count > 0) yield return facts; // a destroyed key has no material left to strand
+            }
+            after = page.NextCursor;
+        }
+        while (after is not null);
+    }
+}
