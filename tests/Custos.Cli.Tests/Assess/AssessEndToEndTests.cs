@@ -47,6 +47,24 @@ public sealed class AssessEndToEndTests : IAsyncLifetime
 
         var proposed = (await alice.RunInProcessAsync("policy", "propose", policy, "--comment", "from custos assess")).Ok();
         Assert.Contains("Policy version 1 proposed", proposed);
+
+        // The draft's residency rules ask the operator of a restricted key's keystore for a DPA, audit rights and
+        // FIPS 140-3 level 3: the dev node's placeholder operator has none, so approving it would strand the key.
+        var stranded = await bob.RunInProcessAsync("policy", "approve", "1");
+        Assert.NotEqual(0, stranded.ExitCode);
+        Assert.Contains("rule 'payment-cards-residency' requires FIPS 140-3 level 3 of provider 'self-hosted-dev'", stranded.Stderr);
+        var entry = _dir.File("operator.yaml");
+        await File.WriteAllTextAsync(entry, """
+            id: self-hosted-dev
+            legalName: Example Bank AG (own data centre)
+            headquartersCountry: DE
+            dpa: { date: 2026-01-15, reference: DPA-internal-1 }
+            auditRights: true
+            lawEnforcement: { notify: true, contest: true }
+            certifications: { fips140Level: 3, iso27001: true }
+            euOnlyStaffing: true
+            """, TestContext.Current.CancellationToken);
+        (await _root.RunInProcessAsync("register", "put", entry)).Ok();
         Assert.Contains("Policy version 1 is now in force.", (await bob.RunInProcessAsync("policy", "approve", "1")).Ok());
 
         var decrypt = await bob.RunInProcessAsync("policy", "explain", "--role", "key-user", "--group", "payment-cards", "--operation", "decrypt",
