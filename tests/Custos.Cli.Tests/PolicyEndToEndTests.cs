@@ -7,35 +7,14 @@ namespace Custos.Cli.Tests;
 /// `custos policy` against a dev server: one security officer proposes a YAML policy, it is not in force,
 /// the author cannot approve it, a second officer does, and `policy explain` names the deciding rule.
 /// </summary>
-public sealed class PolicyEndToEndTests : IAsyncLifetime
+public sealed class PolicyEndToEndTests : DevServerTest
 {
-    private readonly TempDir _dir = new();
-    private readonly int _port = Repo.FreePort();
-    private CustosProcess _server = null!;
-    private CliRunner _root = null!;
-
-    private string DevDir => _dir.File(".custos-dev");
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await CustosProcess.StartDevAsync(DevDir, _port);
-        var token = JsonDocument.Parse(File.ReadAllText(Path.Combine(DevDir, "dev-unseal.json"))).RootElement.GetProperty("rootToken").GetString()!;
-        _root = new CliRunner(_server.Address, _server.CaCert, token, _dir.Path);
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        _server.Dispose();
-        _dir.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
     private async Task<(string Id, CliRunner Cli)> TokenAsync(string name, params string[] roles)
     {
         var args = new List<string> { "tokens", "create", "--name", name, "--json" };
         foreach (var r in roles) { args.Add("--role"); args.Add(r); }
-        var json = JsonDocument.Parse((await _root.RunInProcessAsync([.. args])).Ok()).RootElement;
-        return (json.GetProperty("id").GetString()!, _root.WithToken(json.GetProperty("token").GetString()!));
+        var json = JsonDocument.Parse((await Root.RunInProcessAsync([.. args])).Ok()).RootElement;
+        return (json.GetProperty("id").GetString()!, Root.WithToken(json.GetProperty("token").GetString()!));
     }
 
     private const string Policy = """
@@ -62,11 +41,11 @@ public sealed class PolicyEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_yaml_policy_is_in_force_only_after_a_second_officer_approves_and_explain_names_the_rule()
     {
-        (await _root.RunInProcessAsync("keys", "create", "--alias", "payments-eu")).Ok();
+        (await Root.RunInProcessAsync("keys", "create", "--alias", "payments-eu")).Ok();
         var (appId, _) = await TokenAsync("payments-app", "key-user");
         var (_, alice) = await TokenAsync("alice", "security-officer");
         var (_, bob) = await TokenAsync("bob", "security-officer");
-        var file = _dir.File("policy.yaml");
+        var file = Dir.File("policy.yaml");
         await File.WriteAllTextAsync(file, Policy, TestContext.Current.CancellationToken);
 
         var proposed = (await alice.RunInProcessAsync("policy", "propose", file, "--comment", "payments hours")).Ok();
@@ -96,7 +75,7 @@ public sealed class PolicyEndToEndTests : IAsyncLifetime
 
         // What 'show' prints is a policy file that proposes again unchanged.
         var shown = (await bob.RunInProcessAsync("policy", "show")).Ok();
-        var again = _dir.File("again.yaml");
+        var again = Dir.File("again.yaml");
         await File.WriteAllTextAsync(again, shown, TestContext.Current.CancellationToken);
         (await alice.RunInProcessAsync("policy", "propose", again)).Ok();
         var v1 = JsonDocument.Parse((await bob.RunInProcessAsync("policy", "show", "--version", "1", "--json")).Ok()).RootElement.GetProperty("sha256").GetString();
@@ -108,7 +87,7 @@ public sealed class PolicyEndToEndTests : IAsyncLifetime
     public async Task A_policy_file_with_a_mistake_is_refused_with_where_it_is()
     {
         var (_, alice) = await TokenAsync("alice", "security-officer");
-        var broken = _dir.File("broken.yaml");
+        var broken = Dir.File("broken.yaml");
         await File.WriteAllTextAsync(broken, "rules:\n  - id: x\n    roles: [key-user]\n    operations: [decrpyt]\n", TestContext.Current.CancellationToken);
         var result = await alice.RunInProcessAsync("policy", "propose", broken);
         Assert.NotEqual(0, result.ExitCode);

@@ -8,29 +8,8 @@ namespace Custos.Cli.Tests;
 /// entry, putting a provider from YAML, showing it in a form that puts again unchanged, refusing to delete the
 /// node's operator, and a key that may not live in France refused with the explanation.
 /// </summary>
-public sealed class RegisterEndToEndTests : IAsyncLifetime
+public sealed class RegisterEndToEndTests() : DevServerTest("--country FR")
 {
-    private readonly TempDir _dir = new();
-    private readonly int _port = Repo.FreePort();
-    private CustosProcess _server = null!;
-    private CliRunner _root = null!;
-
-    private string DevDir => _dir.File(".custos-dev");
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await CustosProcess.StartDevAsync(DevDir, _port, "--country FR");
-        var token = JsonDocument.Parse(File.ReadAllText(Path.Combine(DevDir, "dev-unseal.json"))).RootElement.GetProperty("rootToken").GetString()!;
-        _root = new CliRunner(_server.Address, _server.CaCert, token, _dir.Path);
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        _server.Dispose();
-        _dir.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
     private const string Acme = """
         # An HSM service in Paris.
         id: acme-hsm
@@ -49,18 +28,18 @@ public sealed class RegisterEndToEndTests : IAsyncLifetime
     public async Task Providers_are_put_from_yaml_shown_listed_and_the_nodes_operator_cannot_be_deleted()
     {
         var ct = TestContext.Current.CancellationToken;
-        Assert.Contains("Location:   FR (dev machine), operated by 'self-hosted-dev'", _server.Output, StringComparison.Ordinal);
-        var file = _dir.File("acme.yaml");
+        Assert.Contains("Location:   FR (dev machine), operated by 'self-hosted-dev'", Server.Output, StringComparison.Ordinal);
+        var file = Dir.File("acme.yaml");
         await File.WriteAllTextAsync(file, Acme, ct);
 
-        Assert.Equal("Provider 'acme-hsm' put in the legal register.\n", (await _root.RunInProcessAsync("register", "put", file)).Ok());
-        var list = (await _root.RunInProcessAsync("register", "list")).Ok();
-        var shown = (await _root.RunInProcessAsync("register", "show", "acme-hsm")).Ok();
-        var again = _dir.File("again.yaml");
+        Assert.Equal("Provider 'acme-hsm' put in the legal register.\n", (await Root.RunInProcessAsync("register", "put", file)).Ok());
+        var list = (await Root.RunInProcessAsync("register", "list")).Ok();
+        var shown = (await Root.RunInProcessAsync("register", "show", "acme-hsm")).Ok();
+        var again = Dir.File("again.yaml");
         await File.WriteAllTextAsync(again, shown, ct);
-        (await _root.RunInProcessAsync("register", "put", again)).Ok();
-        var json = JsonDocument.Parse((await _root.RunInProcessAsync("register", "show", "acme-hsm", "--json")).Ok()).RootElement;
-        var deleteDev = await _root.RunInProcessAsync("register", "delete", "self-hosted-dev");
+        (await Root.RunInProcessAsync("register", "put", again)).Ok();
+        var json = JsonDocument.Parse((await Root.RunInProcessAsync("register", "show", "acme-hsm", "--json")).Ok()).RootElement;
+        var deleteDev = await Root.RunInProcessAsync("register", "delete", "self-hosted-dev");
 
         Assert.Matches(@"acme-hsm\s+Acme HSM SAS\s+FR\s+yes\s+3\s+-", list);
         Assert.Matches(@"self-hosted-dev\s+\(dev\) Self-hosted \(dev mode.*\s+FR\s+no\s+-\s+node '", list);
@@ -70,21 +49,21 @@ public sealed class RegisterEndToEndTests : IAsyncLifetime
         Assert.Equal(1, deleteDev.ExitCode);
         Assert.Contains("provider 'self-hosted-dev' operates node '", deleteDev.Stderr, StringComparison.Ordinal);
         Assert.Contains("[conflict]", deleteDev.Stderr, StringComparison.Ordinal);
-        Assert.Equal("Provider 'acme-hsm' deleted from the legal register.\n", (await _root.RunInProcessAsync("register", "delete", "acme-hsm")).Ok());
+        Assert.Equal("Provider 'acme-hsm' deleted from the legal register.\n", (await Root.RunInProcessAsync("register", "delete", "acme-hsm")).Ok());
     }
 
     [Fact]
     public async Task A_bad_provider_file_is_a_usage_error_and_a_bad_entry_names_the_member()
     {
         var ct = TestContext.Current.CancellationToken;
-        var noId = _dir.File("noid.yaml");
+        var noId = Dir.File("noid.yaml");
         await File.WriteAllTextAsync(noId, "legalName: Nobody\nheadquartersCountry: DE\n", ct);
-        var badCountry = _dir.File("bad.yaml");
+        var badCountry = Dir.File("bad.yaml");
         await File.WriteAllTextAsync(badCountry, "id: bad\nlegalName: Bad\nheadquartersCountry: Germany\n", ct);
 
-        var missingId = await _root.RunInProcessAsync("register", "put", noId);
-        var refused = await _root.RunInProcessAsync("register", "put", badCountry);
-        var missingFile = await _root.RunInProcessAsync("register", "put", _dir.File("nope.yaml"));
+        var missingId = await Root.RunInProcessAsync("register", "put", noId);
+        var refused = await Root.RunInProcessAsync("register", "put", badCountry);
+        var missingFile = await Root.RunInProcessAsync("register", "put", Dir.File("nope.yaml"));
 
         Assert.Equal((2, "custos: noid.yaml has no 'id': say which provider it is\n"), (missingId.ExitCode, missingId.Stderr));
         Assert.Equal(1, refused.ExitCode);
@@ -95,8 +74,8 @@ public sealed class RegisterEndToEndTests : IAsyncLifetime
     [Fact]
     public async Task A_key_that_may_not_live_where_the_dev_node_is_is_refused_with_the_explanation()
     {
-        var refused = await _root.RunInProcessAsync("keys", "create", "--alias", "berlin-only", "--jurisdiction", "DE");
-        var allowed = await _root.RunInProcessAsync("keys", "create", "--alias", "eu", "--jurisdiction", "EU");
+        var refused = await Root.RunInProcessAsync("keys", "create", "--alias", "berlin-only", "--jurisdiction", "DE");
+        var allowed = await Root.RunInProcessAsync("keys", "create", "--alias", "eu", "--jurisdiction", "EU");
 
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains("new key alias/berlin-only (confidential): the key's allowedJurisdictions allows DE, but node '", refused.Stderr, StringComparison.Ordinal);

@@ -7,41 +7,20 @@ namespace Custos.Cli.Tests.Assess;
 /// The policy `custos assess` writes is one Custos accepts: a security officer proposes it to a dev server,
 /// a second approves it, and `policy explain` shows its category rules at work.
 /// </summary>
-public sealed class AssessEndToEndTests : IAsyncLifetime
+public sealed class AssessEndToEndTests : DevServerTest
 {
-    private readonly TempDir _dir = new();
-    private readonly int _port = Repo.FreePort();
-    private CustosProcess _server = null!;
-    private CliRunner _root = null!;
-
-    private string DevDir => _dir.File(".custos-dev");
-
-    public async ValueTask InitializeAsync()
-    {
-        _server = await CustosProcess.StartDevAsync(DevDir, _port);
-        var token = JsonDocument.Parse(File.ReadAllText(Path.Combine(DevDir, "dev-unseal.json"))).RootElement.GetProperty("rootToken").GetString()!;
-        _root = new CliRunner(_server.Address, _server.CaCert, token, _dir.Path);
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        _server.Dispose();
-        _dir.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
     private async Task<CliRunner> OfficerAsync(string name)
     {
-        var json = JsonDocument.Parse((await _root.RunInProcessAsync("tokens", "create", "--name", name, "--role", "security-officer", "--json")).Ok()).RootElement;
-        return _root.WithToken(json.GetProperty("token").GetString()!);
+        var json = JsonDocument.Parse((await Root.RunInProcessAsync("tokens", "create", "--name", name, "--role", "security-officer", "--json")).Ok()).RootElement;
+        return Root.WithToken(json.GetProperty("token").GetString()!);
     }
 
     [Fact]
     public async Task The_drafted_policy_is_proposed_approved_and_decides_by_its_category_rules()
     {
-        var policy = _dir.File("policy.yaml");
-        (await _root.RunInProcessAsync("assess", "--in", Path.Combine(Repo.Root, "samples", "assess", "categories.yaml"), "--out", policy)).Ok();
-        (await _root.RunInProcessAsync("keys", "create", "--alias", "payment-cards", "--classification", "restricted", "--data-category", "payment-cards", "--jurisdiction", "EU")).Ok();
+        var policy = Dir.File("policy.yaml");
+        (await Root.RunInProcessAsync("assess", "--in", Path.Combine(Repo.Root, "samples", "assess", "categories.yaml"), "--out", policy)).Ok();
+        (await Root.RunInProcessAsync("keys", "create", "--alias", "payment-cards", "--classification", "restricted", "--data-category", "payment-cards", "--jurisdiction", "EU")).Ok();
         var alice = await OfficerAsync("alice");
         var bob = await OfficerAsync("bob");
 
@@ -53,7 +32,7 @@ public sealed class AssessEndToEndTests : IAsyncLifetime
         var stranded = await bob.RunInProcessAsync("policy", "approve", "1");
         Assert.NotEqual(0, stranded.ExitCode);
         Assert.Contains("rule 'payment-cards-residency' requires FIPS 140-3 level 3 of provider 'self-hosted-dev'", stranded.Stderr);
-        var entry = _dir.File("operator.yaml");
+        var entry = Dir.File("operator.yaml");
         await File.WriteAllTextAsync(entry, """
             id: self-hosted-dev
             legalName: Example Bank AG (own data centre)
@@ -64,7 +43,7 @@ public sealed class AssessEndToEndTests : IAsyncLifetime
             certifications: { fips140Level: 3, iso27001: true }
             euOnlyStaffing: true
             """, TestContext.Current.CancellationToken);
-        (await _root.RunInProcessAsync("register", "put", entry)).Ok();
+        (await Root.RunInProcessAsync("register", "put", entry)).Ok();
         Assert.Contains("Policy version 1 is now in force.", (await bob.RunInProcessAsync("policy", "approve", "1")).Ok());
 
         var decrypt = await bob.RunInProcessAsync("policy", "explain", "--role", "key-user", "--group", "payment-cards", "--operation", "decrypt",
