@@ -148,7 +148,7 @@ public sealed class FindingsBuilder(string keyId)
             new("the key's events and everything counted from them (accesses, refusals, times, principals, countries)", true,
                 $"{statement.Events.Count} event(s), each with its leaf data and inclusion proof in the signed checkpoint"),
             new($"that these are all of the key's events below tree size {statement.Events.TreeSize}", false,
-                "stated by the server, not proven by the log: an inclusion proof cannot show that nothing was left out; compare with the whole log ('custos audit export', 'custos audit verify --bundle')"),
+                "an inclusion proof cannot show that nothing was left out: compare with the whole log ('custos audit export', 'custos audit verify --bundle')"),
         };
         var stated = statement.Key.Versions.ToDictionary(v => v.Number);
         foreach (var v in versions)
@@ -160,7 +160,7 @@ public sealed class FindingsBuilder(string keyId)
             if (v.Evidence is not null)
                 lines.Add(new($"version {v.Number}: what the keystore attested (HSM attributes)", true, $"event {v.Created!.Index} ({v.Created.Operation})"));
             else if (stated.TryGetValue(v.Number, out var s) && s.Evidence is not null)
-                lines.Add(new($"version {v.Number}: what the keystore attested (HSM attributes)", false, "stated by the server, not proven by the log: the event that made it does not carry them"));
+                lines.Add(new($"version {v.Number}: what the keystore attested (HSM attributes)", false, "the event that made it does not carry them; the key's record does"));
         }
         foreach (var p in statement.Providers)
         {
@@ -168,11 +168,11 @@ public sealed class FindingsBuilder(string keyId)
                 ? new($"provider '{p.Id}': its register entry (contracts, certifications, headquarters, subprocessors)", true,
                     $"event {put} (register.put) records the SHA-256 of this entry")
                 : new($"provider '{p.Id}': its register entry (contracts, certifications, headquarters, subprocessors)", false,
-                    p.Entry is null ? "no longer in the legal register" : "stated by the server, not proven by the log: no register.put event records this entry's SHA-256"));
+                    p.Entry is null ? "no longer in the legal register" : "no register.put event records this entry's SHA-256 (it was put before events carried it)"));
         }
         lines.Add(new("the key's attributes and state, the residency requirements in force, the share placements", false,
-            $"stated by the server, not proven by the log; the log proves the server stated them at the time of event {attestationIndex} (report.residency), which records the SHA-256 of the statement"));
-        lines.Add(new("what the register records of contracts and certifications", false, "what the contracts say, as entered by security officers; Custos does not verify them"));
+            $"the log proves only that the server stated them, at the time of event {attestationIndex} (report.residency), which records the SHA-256 of the statement"));
+        lines.Add(new("what the register records of contracts and certifications", false, "the register holds what the contracts say, as security officers entered it; Custos does not verify the contracts"));
         return lines;
     }
 
