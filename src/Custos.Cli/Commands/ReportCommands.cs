@@ -75,6 +75,8 @@ public static class ReportCommands
                     + $"{a.Total} access(es) ({a.Denied} denied, {a.Failed} failed), {verification.Events} event(s) proven in checkpoint {verification.TreeSize}.");
                 Console.WriteLine($"Log key fingerprint: sha256:{verification.Fingerprint}");
                 Console.WriteLine($"Wrote {string.Join(", ", files)}.");
+                if (!files.Any(f => Kind(f) == "json"))
+                    Console.WriteLine("Only HTML was written: the JSON is what can be verified later ('custos report verify'); add --out FILE.json to keep it.");
                 if (!compared) WarnUncompared(verification);
                 return 0;
             }
