@@ -26,6 +26,7 @@ public static class CliApp
         root.Subcommands.Add(RegisterCommands.Create());
         root.Subcommands.Add(TlsCommands.Create());
         root.Subcommands.Add(Commands.Audit.AuditCommands.Create());
+        root.Subcommands.Add(ReportCommands.Create());
         return root;
     }
 

@@ -20,6 +20,52 @@ public sealed class CustosApi(Connection connection) : IDisposable
         if (justification is not null) _http.DefaultRequestHeaders.Add(Core.Access.Justification.HeaderName, justification.ToHeaderValue());
     }
 
+    /// <summary>Lifts the 60 s limit on a request (for a long report that the server prepares before it answers); call before the first request. Ctrl-C still cancels.</summary>
+    public void AllowLongRequests() => _http.Timeout = Timeout.InfiniteTimeSpan;
+
+    /// <summary>
+    /// GET <paramref name="path"/> and copy the answer to <paramref name="destination"/> as it arrives (it is never held whole),
+    /// reporting the bytes copied so far to <paramref name="progress"/>; a refusal is an <see cref="ApiException"/>.
+    /// </summary>
+    public async Task DownloadAsync(string path, Stream destination, IProgress<long>? progress, CancellationToken ct)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CliException($"cannot reach Custos at {connection.Address}: {Inner(e)}");
+        }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            throw new CliException($"Custos at {connection.Address} did not answer in time");
+        }
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode) throw ToApiException(response, await response.Content.ReadAsByteArrayAsync(ct));
+            await using var body = await response.Content.ReadAsStreamAsync(ct);
+            var buffer = new byte[81920];
+            long copied = 0;
+            try
+            {
+                int n;
+                while ((n = await body.ReadAsync(buffer, ct)) > 0)
+                {
+                    await destination.WriteAsync(buffer.AsMemory(0, n), ct);
+                    copied += n;
+                    progress?.Report(copied);
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or HttpIOException)
+            {
+                throw new CliException($"the answer from Custos at {connection.Address} broke off after {copied:N0} bytes: {Inner(e)}");
+            }
+        }
+    }
+
     /// <summary>GET and parse.</summary>
     public Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken ct, bool allowUnavailable = false) =>
         SendAsync(new HttpRequestMessage(HttpMethod.Get, path), type, ct, allowUnavailable);

@@ -72,6 +72,15 @@ public sealed record AuditEvent
     public AuditLocation? Location { get; init; }
     /// <summary>The legal-register entry the event is about (<c>register.*</c>).</summary>
     public string? Provider { get; init; }
+    /// <summary>
+    /// Lower-case hex SHA-256 of the document the event vouches for, so that the document can later be shown to be the one
+    /// recorded: the canonical JSON of the entry put (<c>register.put</c>), the canonical JSON of a report's statement
+    /// (<c>report.residency</c>). Last members, so that events written before them keep their exact bytes.
+    /// </summary>
+    public string? DocumentSha256 { get; init; }
+    /// <summary>What the keystore attested about new material when it was made (<c>key.create</c>, <c>key.rotate</c>), for an HSM
+    /// <c>pkcs11.cka_local</c>, <c>pkcs11.cka_never_extractable</c>, the token's serial; never key material.</summary>
+    public IReadOnlyDictionary<string, string>? Evidence { get; init; }
 
     /// <summary>An event for one request (or background action); key, version and context are added with <c>with</c>.</summary>
     public static AuditEvent For(DateTimeOffset time, string node, string principal, RequestInfo? request, string operation, AuditOutcome outcome, string? errorCode) => new()

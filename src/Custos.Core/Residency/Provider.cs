@@ -48,6 +48,9 @@ public sealed partial record Provider
     /// <summary>The canonical JSON of the entry (what is stored).</summary>
     public byte[] ToCanonicalJson() => JsonSerializer.SerializeToUtf8Bytes(this, RegisterJson.Default.Provider);
 
+    /// <summary>Lower-case hex SHA-256 of <see cref="ToCanonicalJson"/>: what a <c>register.put</c> event records of the entry.</summary>
+    public string CanonicalSha256() => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(ToCanonicalJson()));
+
     /// <summary>Parses an entry; malformed JSON, unknown members and invalid values are a validation error naming where.</summary>
     public static Result<Provider> Parse(ReadOnlySpan<byte> json)
     {

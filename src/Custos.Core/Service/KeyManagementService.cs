@@ -77,7 +77,7 @@ public sealed partial class KeyManagementService(
         SaveOutcome outcome;
         try
         {
-            outcome = await repository.InsertAsync(key, await WithLocationAsync(audit.ForChange(principal, "key.create", id, 1), keystore.Name, cancellationToken),
+            outcome = await repository.InsertAsync(key, await WithMaterialAsync(audit.ForChange(principal, "key.create", id, 1), version, cancellationToken),
                 cancellationToken);
         }
         catch (CustosUnavailableException)
@@ -269,7 +269,7 @@ public sealed partial class KeyManagementService(
             try
             {
                 var auditEvent = audit.ForChange(principal, auditOperation, key.Id, key.PrimaryVersion);
-                if (key.Versions.Count > versionsBefore) auditEvent = await WithLocationAsync(auditEvent, key.Versions[^1].Keystore, cancellationToken);
+                if (key.Versions.Count > versionsBefore) auditEvent = await WithMaterialAsync(auditEvent, key.Versions[^1], cancellationToken);
                 outcome = await repository.UpdateAsync(key, auditEvent, cancellationToken);
             }
             catch (CustosUnavailableException)
@@ -309,9 +309,17 @@ public sealed partial class KeyManagementService(
         return facts with { Keystores = [.. facts.Keystores, target.Name] };
     }
 
-    /// <summary>The event with where new material was made (keystore, country, operator, who can compel it), when the keystore declares a location.</summary>
-    private async ValueTask<AuditEvent?> WithLocationAsync(AuditEvent? auditEvent, string keystore, CancellationToken cancellationToken) =>
-        auditEvent is null ? null : auditEvent with { Location = await residency.DescribeAsync(keystore, cancellationToken) };
+    /// <summary>
+    /// The event with where the new material was made (keystore, country, operator, who can compel it; when the keystore
+    /// declares a location) and what the keystore attested about it (HSM attributes), so that both are in the log, not
+    /// only in the key's record.
+    /// </summary>
+    private async ValueTask<AuditEvent?> WithMaterialAsync(AuditEvent? auditEvent, KeyVersion version, CancellationToken cancellationToken) =>
+        auditEvent is null ? null : auditEvent with
+        {
+            Location = await residency.DescribeAsync(version.Keystore, cancellationToken),
+            Evidence = version.Evidence is { Count: > 0 } evidence ? new SortedDictionary<string, string>(evidence.ToDictionary(), StringComparer.Ordinal) : null,
+        };
 
     private async Task DropNewMaterialAsync(ManagedKey key, int versionsBefore, CancellationToken cancellationToken)
     {

@@ -52,7 +52,7 @@ public sealed class RegisterService(
         bool created;
         try
         {
-            created = await repository.PutAsync(provider, principal.Id, now, ForChange(principal, "register.put", id), cancellationToken);
+            created = await repository.PutAsync(provider, principal.Id, now, ForChange(principal, "register.put", id, provider), cancellationToken);
         }
         catch (CustosUnavailableException)
         {
@@ -123,12 +123,13 @@ public sealed class RegisterService(
         if (provider.Validate() is { } invalid) throw Error.Invariant(invalid.Message);
         var existing = await repository.GetAsync(provider.Id, cancellationToken);
         if (existing is not null && existing.Provider.ToCanonicalJson().AsSpan().SequenceEqual(provider.ToCanonicalJson())) return;
-        await repository.PutAsync(provider, Principal.System.Id, time.GetUtcNow(), ForChange(Principal.System, "register.put", provider.Id), cancellationToken);
+        await repository.PutAsync(provider, Principal.System.Id, time.GetUtcNow(), ForChange(Principal.System, "register.put", provider.Id, provider), cancellationToken);
         register.Invalidate();
     }
 
-    private AuditEvent? ForChange(Principal principal, string operation, string id) =>
-        audit.ForChange(principal, operation, null, null) is { } e ? e with { Provider = id } : null;
+    /// <summary>The event of a change; a put carries the SHA-256 of the entry's canonical JSON, so that a report can show the entry it quotes is the one put.</summary>
+    private AuditEvent? ForChange(Principal principal, string operation, string id, Provider? put = null) =>
+        audit.ForChange(principal, operation, null, null) is { } e ? e with { Provider = id, DocumentSha256 = put?.CanonicalSha256() } : null;
 
     private async Task<Result<T>> RecordAsync<T>(Principal principal, string operation, string? id, Result<T> result, CancellationToken cancellationToken)
     {

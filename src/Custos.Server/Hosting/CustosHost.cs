@@ -145,6 +145,7 @@ public static class CustosHost
         services.AddSingleton<AdministrationService>();
         services.AddSingleton<Core.Audit.AuditCheckpointer>();
         services.AddSingleton<AuditService>();
+        services.AddSingleton<ResidencyReportService>();
         services.AddHostedService<ResidencyStartup>(); // first: a configuration that strands keys stops the start before anything runs
         if (options.AuditLog) services.AddHostedService<CheckpointService>();
         services.AddSingleton<KeyMaintenance>();

@@ -101,6 +101,26 @@ public sealed class ResidencyEnforcementTests
     }
 
     [Fact]
+    public async Task The_key_create_and_rotate_events_carry_what_the_keystore_attested_and_a_register_put_the_hash_of_the_entry()
+    {
+        var key = (await CreateAsync(KeyCustody.Hsm, Classification.Confidential)).Value;
+        Assert.True((await _f.Management.RotateAsync(_f.Root, key.Id, None)).IsSuccess);
+        var entry = """{"id":"spare","legalName":"Spare GmbH","headquartersCountry":"DE","auditRights":true}""";
+        Assert.True((await _f.RegisterService.PutAsync(Alice, "spare", Encoding.UTF8.GetBytes(entry), None)).IsSuccess);
+
+        var created = Assert.Single(_f.Audit.Events, e => e.Operation == "key.create");
+        var rotated = Assert.Single(_f.Audit.Events, e => e.Operation == "key.rotate");
+        var put = Assert.Single(_f.Audit.Events, e => e.Operation == "register.put" && e.Provider == "spare");
+        Assert.Equal($"{key.Id}/v1", created.Evidence!["fake.version"]);
+        Assert.Equal($"{key.Id}/v2", rotated.Evidence!["fake.version"]);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData((await _f.Providers.GetAsync("spare", None))!.Provider.ToCanonicalJson())),
+            put.DocumentSha256);
+        // Both are written after every older member, so that events without them keep their exact bytes.
+        Assert.EndsWith($",\"evidence\":{{\"fake.local\":\"true\",\"fake.version\":\"{key.Id}/v1\"}}}}", Encoding.UTF8.GetString(created.ToLeafData()), StringComparison.Ordinal);
+        Assert.EndsWith($",\"provider\":\"spare\",\"documentSha256\":\"{put.DocumentSha256}\"}}", Encoding.UTF8.GetString(put.ToLeafData()), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Rotating_into_a_keystore_outside_the_keys_jurisdictions_is_refused_and_nothing_is_made_there()
     {
         var key = (await CreateAsync(KeyCustody.Hsm, Classification.Confidential, "EU")).Value;

@@ -25,7 +25,7 @@ public sealed class LogCapture : ILoggerProvider
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel)) messages.Enqueue(formatter(state, exception));
+            if (IsEnabled(logLevel)) messages.Enqueue(formatter(state, exception) + (exception is null ? "" : "\n" + exception));
         }
     }
 }

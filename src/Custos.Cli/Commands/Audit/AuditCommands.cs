@@ -143,6 +143,7 @@ public static class AuditCommands
             Console.WriteLine("partial bundle (--since > 0): hash chain, leaf hashes and checkpoint signatures verified; checkpoint roots NOT recomputed (export with --since 0 for full verification)");
     }
 
-    private static string? ReadKeyOption(string? value) =>
+    /// <summary>A --log-key value: the vkey text, or @FILE holding it.</summary>
+    internal static string? ReadKeyOption(string? value) =>
         value is null ? null : value.StartsWith('@') ? File.ReadAllText(value[1..]).Trim() : value.Trim();
 }

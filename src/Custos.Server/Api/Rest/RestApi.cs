@@ -43,6 +43,7 @@ public static class RestApi
         Audit.AuditEndpoints.Map(v1.MapGroup("/audit").WithTags("Audit").RequireAuthorization());
         Policy.PolicyEndpoints.Map(v1.MapGroup("/policy").WithTags("Access policy").RequireAuthorization());
         Register.ProviderEndpoints.Map(v1.MapGroup("/register/providers").WithTags("Legal register").RequireAuthorization());
+        Reports.ResidencyReportEndpoint.Map(v1.MapGroup("/reports").WithTags("Reports").RequireAuthorization());
     }
 
     /// <summary>
