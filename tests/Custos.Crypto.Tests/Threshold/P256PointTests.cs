@@ -28,6 +28,29 @@ public sealed class P256PointTests
         });
 
     [Fact]
+    public void A_custodian_refuses_every_invalid_point_before_using_its_share_and_computes_the_expected_ECDH_secret_for_the_others() =>
+        Wycheproof.RunAll(File, c =>
+        {
+            using var share = KeyShare.FromScalar(1, Scalar32(c.Hex("private")));
+            var partial = PartialDecryption.TryCompute(share, c.Hex("public"), "wycheproof"u8, 1, out var rejection);
+            if (c.IsInvalid)
+                return partial is null && rejection != PointRejection.None ? null : "computed a partial on an invalid point";
+            if (partial is null) return $"refused a valid point: {rejection}";
+            // The x-coordinate of D = s·E is the ECDH shared secret.
+            var x = partial.Value.Encode().AsSpan(1).ToArray();
+            return x.AsSpan().SequenceEqual(c.Hex("shared")) ? null : $"shared secret {Wycheproof.Hex(x)}, expected {Wycheproof.Hex(c.Hex("shared"))}";
+        });
+
+    /// <summary>Wycheproof private keys come in 1 to 33 bytes (a sign byte, or leading zeros dropped): as 32.</summary>
+    private static byte[] Scalar32(byte[] key)
+    {
+        var trimmed = key.AsSpan()[key.AsSpan().IndexOfAnyExcept((byte)0)..];
+        var s = new byte[32];
+        trimmed.CopyTo(s.AsSpan(32 - trimmed.Length));
+        return s;
+    }
+
+    [Fact]
     public void The_file_has_the_invalid_cases_this_test_relies_on()
     {
         int invalid = 0;
