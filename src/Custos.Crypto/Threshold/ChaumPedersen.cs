@@ -31,7 +31,7 @@ internal static class ChaumPedersen
         P256.RandomScalar(nonce.RevealForWrite());
         var r = P256.ToScalar(nonce.Reveal());
         var r1 = P256Point.FromComputation(P256.MultiplyBase(r));
-        var r2 = P256Point.FromComputation(P256.Multiply(ephemeral.Value, r));
+        var r2 = P256Point.FromComputation(P256.MultiplySecret(ephemeral.Value, r));
         Span<byte> c = proof[..P256.ScalarSize];
         Challenge(keyRef, share.Index, share.PublicShare, ephemeral, partial, r1, r2, c);
         var z = r.Add(P256.ToScalar(c).Mod(n).Multiply(share.Scalar())).Mod(n);

@@ -43,8 +43,20 @@ internal static class P256
     /// <summary>k·G with BouncyCastle's fixed-base comb (the multiplier its own key generation uses).</summary>
     public static ECPoint MultiplyBase(BigInteger k) => BaseMultiplier.Multiply(G, k).Normalize();
 
-    /// <summary>k·P.</summary>
-    public static ECPoint Multiply(ECPoint p, BigInteger k) => p.Multiply(k).Normalize();
+    /// <summary>
+    /// k·P for a secret scalar k, computed as (k + ρ·n)·P with a fresh random 128-bit ρ (scalar blinding, Coron,
+    /// CHES 1999). BouncyCastle's variable-base multiplier (wNAF) is not constant-time; blinding gives each call a
+    /// different digit pattern, so timing across many requests does not line up with the bits of k. The result is
+    /// the same because P has order n. A mitigation, not a constant-time guarantee.
+    /// </summary>
+    public static ECPoint MultiplySecret(ECPoint p, BigInteger k)
+    {
+        Span<byte> rho = stackalloc byte[16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(rho);
+        var blinded = k.Add(new BigInteger(1, rho).Multiply(N));
+        System.Security.Cryptography.CryptographicOperations.ZeroMemory(rho);
+        return p.Multiply(blinded).Normalize();
+    }
 
     /// <summary>a·P + b·Q (Shamir's trick inside BouncyCastle).</summary>
     public static ECPoint SumOfTwoMultiplies(ECPoint p, BigInteger a, ECPoint q, BigInteger b) =>

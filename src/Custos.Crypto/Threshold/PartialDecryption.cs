@@ -53,7 +53,7 @@ public sealed class PartialDecryption
         ArgumentNullException.ThrowIfNull(share);
         ArgumentNullException.ThrowIfNull(ephemeral);
         var keyRef = KeyBinding.KeyReference(keyId, keyVersion);
-        var d = P256Point.FromComputation(P256.Multiply(ephemeral.Value, share.Scalar()));
+        var d = P256Point.FromComputation(P256.MultiplySecret(ephemeral.Value, share.Scalar()));
         var proof = new byte[ChaumPedersen.ProofSize];
         ChaumPedersen.Prove(share, ephemeral, d, keyRef, proof);
         return new PartialDecryption(share.Index, d, proof);

@@ -85,7 +85,7 @@ public sealed class ThresholdWrappedKey
 
         var e = P256.ToScalar(ephemeralScalar);
         var ephemeral = P256Point.FromComputation(P256.MultiplyBase(e));
-        var shared = P256Point.FromComputation(P256.Multiply(publicKey.Value, e));
+        var shared = P256Point.FromComputation(P256.MultiplySecret(publicKey.Value, e));
 
         var blob = new byte[HeaderSize + dek.Length + Aead.TagSize];
         blob[0] = FormatVersion;
