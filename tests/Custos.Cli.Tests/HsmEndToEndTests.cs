@@ -120,6 +120,30 @@ public sealed class HsmEndToEndTests : IDisposable
     }
 
     [Fact]
+    public async Task An_HSM_located_outside_a_keys_jurisdictions_cannot_hold_it_and_the_refusal_names_key_and_place()
+    {
+        // The node is in Germany, the (SoftHSM) HSM declares itself in the US: an EU-only key may not be made in it.
+        using var node = new ServeNode(_hsm.ConfigSection(extra: ",\n \"location\": { \"country\": \"US\", \"region\": \"Virginia\", \"operator\": \"us-hsm-inc\" }")
+            + ",\n  \"location\": { \"country\": \"DE\", \"operator\": \"example-bank\" }");
+        await node.StartAsync();
+        await node.InitAsync(3, 2, seal: "hsm"); // unseals itself
+
+        var refused = await node.Cli.RunAsync("keys", "create", "--alias", "eu-only", "--jurisdiction", "EU");
+        Assert.NotEqual(0, refused.ExitCode);
+        Assert.Contains("eu-only", refused.Stderr, StringComparison.Ordinal);
+        Assert.Contains("US", refused.Stderr, StringComparison.Ordinal);
+        var keys = (await node.Cli.RunAsync("keys", "list")).Ok();
+        Assert.DoesNotContain("eu-only", keys, StringComparison.Ordinal);
+        Assert.DoesNotContain(_hsm.ObjectLabels(), l => l.StartsWith("custos:", StringComparison.Ordinal)); // no material was left in the HSM
+
+        // A key allowed only in the US is refused too: the node serving it is in Germany.
+        Assert.Contains("node 'vm' is in DE".Replace("vm", Environment.MachineName), (await node.Cli.RunAsync("keys", "create", "--alias", "us-only", "--jurisdiction", "US")).Stderr);
+        // Allowed in both, it is made in the HSM.
+        (await node.Cli.RunAsync("keys", "create", "--alias", "us-ok", "--jurisdiction", "US", "--jurisdiction", "DE")).Ok();
+        Assert.Contains(_hsm.ObjectLabels(), l => l.StartsWith("custos:", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Beyond_the_HSM_limit_callers_get_429_and_every_accepted_request_succeeds()
     {
         using var node = new ServeNode(_hsm.ConfigSection(extra: ",\n \"maxOperationsPerSecond\": 40, \"maxInFlight\": 1, \"queueTimeoutMilliseconds\": 50"));
