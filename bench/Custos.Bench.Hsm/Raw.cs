@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Custos.Keystores.Pkcs11;
 using Net.Pkcs11Interop.Common;
@@ -19,30 +18,15 @@ internal static class Raw
             var key = sessions[0].FindAllObjects([factories.ObjectAttributeFactory.Create(CKA.CKA_ID, material[1..])]).Single();
             var iv = blob[..12];
             var sealedPart = blob[12..];
-            long total = 0;
-            using var go = new Barrier(threads + 1);
-            var workers = sessions.Select(session => new Thread(() =>
+            return Workers.OperationsPerSecond(threads, window, i =>
             {
-                long n = 0;
-                go.SignalAndWait();
-                var deadline = Stopwatch.GetTimestamp() + (long)(window.TotalSeconds * Stopwatch.Frequency);
-                while (Stopwatch.GetTimestamp() < deadline)
-                {
-                    // What any decrypt must do: GCM parameters from the blob's IV and the AAD, then C_Decrypt.
-                    using var parameters = factories.MechanismParamsFactory.CreateCkGcmParams(iv, 96, aad, 128);
-                    using var mechanism = factories.MechanismFactory.Create(CKM.CKM_AES_GCM, parameters);
-                    var plaintext = session.Decrypt(mechanism, key, sealedPart);
-                    if (!plaintext.AsSpan().SequenceEqual(expected)) throw new InvalidOperationException("raw decrypt returned the wrong plaintext");
-                    CryptographicOperations.ZeroMemory(plaintext);
-                    n++;
-                }
-                Interlocked.Add(ref total, n);
-            })).ToList();
-            workers.ForEach(w => w.Start());
-            go.SignalAndWait();
-            var clock = Stopwatch.StartNew();
-            workers.ForEach(w => w.Join());
-            return total / clock.Elapsed.TotalSeconds;
+                // What any decrypt must do: GCM parameters from the blob's IV and the AAD, then C_Decrypt.
+                using var parameters = factories.MechanismParamsFactory.CreateCkGcmParams(iv, 96, aad, 128);
+                using var mechanism = factories.MechanismFactory.Create(CKM.CKM_AES_GCM, parameters);
+                var plaintext = sessions[i].Decrypt(mechanism, key, sealedPart);
+                if (!plaintext.AsSpan().SequenceEqual(expected)) throw new InvalidOperationException("raw decrypt returned the wrong plaintext");
+                CryptographicOperations.ZeroMemory(plaintext);
+            });
         }
         finally
         {
