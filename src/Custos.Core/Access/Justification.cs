@@ -44,6 +44,9 @@ public sealed record Justification(string Code, string? Text)
     private static readonly Dictionary<string, string> ByCode =
         Codes.ToDictionary(c => c.Code, c => c.Code, StringComparer.OrdinalIgnoreCase);
 
+    /// <summary>True when <paramref name="code"/> is a published code, exactly as published (what policies name).</summary>
+    public static bool IsPublished(string? code) => code is not null && ByCode.TryGetValue(code, out var published) && published == code;
+
     /// <summary>The codes as one comma-separated line, for error messages.</summary>
     public static string CodeList { get; } = string.Join(", ", Codes.Select(c => c.Code));
 

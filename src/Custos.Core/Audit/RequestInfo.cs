@@ -23,10 +23,12 @@ public sealed class RequestInfo(string requestId, string? clientAddress, Access.
     private System.Net.IPAddress? _clientIp;
 
     /// <summary>The policy version and rule that decided the request ("3/key-users-use"), for its audit event.</summary>
-    public string? Decision { get; private set; }
+    public string? Decision => _decisionRule is null ? null : $"{_decisionVersion}/{_decisionRule}";
+    private int _decisionVersion;
+    private string? _decisionRule;
 
-    /// <summary>Notes the policy decision; the last one counts (a rewrap is decided for two keys).</summary>
-    public void RecordDecision(int policyVersion, string ruleId) => Decision = $"{policyVersion}/{ruleId}";
+    /// <summary>Notes the policy decision (formatted only when an event reads it); the last one counts (a rewrap is decided for two keys).</summary>
+    public void RecordDecision(int policyVersion, string ruleId) => (_decisionVersion, _decisionRule) = (policyVersion, ruleId);
     /// <summary>How many events the core recorded for this request.</summary>
     public int EventsRecorded => Volatile.Read(ref _recorded);
 

@@ -195,8 +195,8 @@ public sealed class PolicyService(
             if (!resolved.IsSuccess) return resolved.Error;
             key = KeyFacts.Of(resolved.Value);
         }
-        if (query.Justification is { } code && !Justifications.IsKnown(code))
-            return CustosError.Invalid($"unknown justification code '{code}'; codes are {string.Join(", ", Justifications.Codes)}");
+        if (query.Justification is { } code && !Justification.IsPublished(code))
+            return CustosError.Invalid($"unknown justification code '{code}'; codes are {Justification.CodeList}");
         System.Net.IPAddress? address = null;
         if (query.ClientAddress is { Length: > 0 } text && !System.Net.IPAddress.TryParse(text, out address))
             return CustosError.Invalid($"'{text}' is not an IP address");

@@ -124,7 +124,7 @@ public static partial class PolicyValidator
         {
             foreach (var code in (j.Require ?? []).Concat(j.Forbid ?? []))
             {
-                if (code != "*" && !Justifications.IsKnown(code)) return $"unknown justification code '{Trim(code)}'; codes are {string.Join(", ", Justifications.Codes)}";
+                if (code != "*" && !Justification.IsPublished(code)) return $"unknown justification code '{Trim(code)}'; codes are {Justification.CodeList}";
             }
             if (j.Forbid?.Contains("*") == true) return "'justifications.forbid' names codes, not \"*\"";
         }
