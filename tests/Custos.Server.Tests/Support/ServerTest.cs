@@ -40,17 +40,17 @@ public abstract class ServerTest : IAsyncLifetime
     }
 
     /// <summary>Serializes an object as camelCase JSON.</summary>
-    protected static string Json(object body) => JsonSerializer.Serialize(body, JsonSerializerOptions.Web);
+    internal static string Json(object body) => JsonSerializer.Serialize(body, JsonSerializerOptions.Web);
 
     /// <summary>POST with a JSON body (or none when <paramref name="json"/> is null).</summary>
-    protected static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string? json = "{}") =>
+    internal static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, string? json = "{}") =>
         client.PostAsync(path, json is null ? null : new StringContent(json, Encoding.UTF8, "application/json"), Ct);
 
     /// <summary>POST an object as JSON.</summary>
-    protected static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object body) => PostAsync(client, path, Json(body));
+    internal static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object body) => PostAsync(client, path, Json(body));
 
     /// <summary>PATCH an object as JSON.</summary>
-    protected static Task<HttpResponseMessage> PatchAsync(HttpClient client, string path, object body) =>
+    internal static Task<HttpResponseMessage> PatchAsync(HttpClient client, string path, object body) =>
         client.PatchAsync(path, new StringContent(Json(body), Encoding.UTF8, "application/json"), Ct);
 
     /// <summary>The response's JSON body.</summary>
@@ -58,7 +58,7 @@ public abstract class ServerTest : IAsyncLifetime
         JsonDocument.Parse(await response.Content.ReadAsStringAsync(Ct)).RootElement.Clone();
 
     /// <summary>Asserts a status and returns the JSON body.</summary>
-    protected static async Task<JsonElement> OkAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
+    internal static async Task<JsonElement> OkAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
     {
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");

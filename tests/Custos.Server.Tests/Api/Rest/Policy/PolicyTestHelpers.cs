@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using System.Text.Json;
 using Custos.Server.Tests.Support;
 
@@ -11,17 +10,11 @@ internal static class PolicyTestHelpers
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public static Task<HttpResponseMessage> PostAsync(HttpClient client, string path, object? body) =>
-        client.PostAsync(path, body is null ? null : new StringContent(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json"), Ct);
+        body is null ? ServerTest.PostAsync(client, path, (string?)null) : ServerTest.PostAsync(client, path, body);
 
-    public static Task<HttpResponseMessage> PatchAsync(HttpClient client, string path, object body) =>
-        client.PatchAsync(path, new StringContent(JsonSerializer.Serialize(body, JsonSerializerOptions.Web), Encoding.UTF8, "application/json"), Ct);
+    public static Task<HttpResponseMessage> PatchAsync(HttpClient client, string path, object body) => ServerTest.PatchAsync(client, path, body);
 
-    public static async Task<JsonElement> OkAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK)
-    {
-        var text = await response.Content.ReadAsStringAsync(Ct);
-        Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
-    }
+    public static Task<JsonElement> OkAsync(HttpResponseMessage response, HttpStatusCode status = HttpStatusCode.OK) => ServerTest.OkAsync(response, status);
 
     /// <summary>Asserts a 4xx problem with <paramref name="status"/> and returns its detail.</summary>
     public static async Task<string> ProblemAsync(HttpResponseMessage response, HttpStatusCode status)
