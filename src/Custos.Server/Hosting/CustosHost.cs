@@ -32,7 +32,12 @@ public static class CustosHost
         if (options.Validate() is { } invalid) throw new ArgumentException(invalid);
         Directory.CreateDirectory(options.DataDir);
 
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = options.DataDir });
+        // No configuration reload: it would put a file watcher on the data folder, woken by every database write.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            ContentRootPath = options.DataDir,
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
         builder.Logging.SetMinimumLevel(LogLevel.Information);
