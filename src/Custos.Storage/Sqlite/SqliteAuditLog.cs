@@ -92,7 +92,13 @@ public sealed class SqliteAuditLog : IAuditLog, IAsyncDisposable
         if (Volatile.Read(ref _state) == Gathering && ReadyToCommit(Volatile.Read(ref _queued))) _signal.Set();
     }
 
-    private bool ReadyToCommit(int queued) => queued >= MaxBatch || queued >= Volatile.Read(ref _active) || _closing;
+    /// <summary>
+    /// Commit now when the batch is full, on shutdown, or when waiting cannot bring more events: every request in
+    /// flight has queued its event and the thread pool has no queued work (such as a request just read from a
+    /// connection) that could start another.
+    /// </summary>
+    private bool ReadyToCommit(int queued) =>
+        queued >= MaxBatch || _closing || (queued >= Volatile.Read(ref _active) && ThreadPool.PendingWorkItemCount == 0);
 
     private void WriterThread()
     {
