@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Custos.Core.Access;
@@ -21,6 +22,9 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
     private readonly Lock _hmacLock = new();
     private SecretBytes? _hmacKeyFor;   // the keyring the cached key was derived from
     private SecretBytes? _hmacKey;
+    // HMAC contexts keyed with _hmacKey, reused: a one-shot HMAC costs about twice as much (OpenSSL looks the
+    // algorithm up and keys a fresh context each time). Disposed (freeing OpenSSL's copy of the key) when the key changes.
+    private readonly ConcurrentQueue<(SecretBytes For, IncrementalHash Mac)> _macs = new();
 
     /// <summary>An event for <paramref name="principal"/> doing <paramref name="operation"/>.</summary>
     public AuditEvent Event(Principal principal, string operation, string? keyId, int? keyVersion, CustosError? error, EncryptionContext? context = null) =>
@@ -108,15 +112,48 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
         try
         {
             var key = HmacKey(ring);
-            var result = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var (k, v) in context)
-                result[k] = Convert.ToBase64String(HMACSHA256.HashData(key.Reveal(), Encoding.UTF8.GetBytes(v)));
-            return result;
+            var mac = RentMac(key);
+            try
+            {
+                var result = new Dictionary<string, string>(StringComparer.Ordinal);
+                Span<byte> digest = stackalloc byte[32];
+                foreach (var (k, v) in context)
+                {
+                    mac.AppendData(Encoding.UTF8.GetBytes(v));
+                    mac.GetHashAndReset(digest);
+                    result[k] = Convert.ToBase64String(digest);
+                }
+                return result;
+            }
+            finally
+            {
+                ReturnMac(key, mac);
+            }
         }
         catch (ObjectDisposedException)
         {
             return context.ToDictionary(kv => kv.Key, _ => "sealed");
         }
+    }
+
+    private IncrementalHash RentMac(SecretBytes key)
+    {
+        while (_macs.TryDequeue(out var pooled))
+        {
+            if (ReferenceEquals(pooled.For, key)) return pooled.Mac;
+            pooled.Mac.Dispose();
+        }
+        return IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key.Reveal());
+    }
+
+    private void ReturnMac(SecretBytes key, IncrementalHash mac)
+    {
+        // Checked under the lock that replaces the key, so that a context for an old key is never pooled after the drain.
+        lock (_hmacLock)
+        {
+            if (ReferenceEquals(_hmacKey, key) && _macs.Count < 64) { _macs.Enqueue((key, mac)); return; }
+        }
+        mac.Dispose();
     }
 
     /// <summary>The context HMAC key for the current keyring, derived once per unseal and zeroed when it changes.</summary>
@@ -126,6 +163,7 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
         {
             if (ReferenceEquals(_hmacKeyFor, ring) && _hmacKey is not null) return _hmacKey;
             _hmacKey?.Dispose();
+            while (_macs.TryDequeue(out var stale)) stale.Mac.Dispose();
             var key = SecretBytes.Allocate(32);
             HKDF.DeriveKey(HashAlgorithmName.SHA256, ring.Reveal(), key.RevealForWrite(), salt: [], info: HmacInfo);
             (_hmacKeyFor, _hmacKey) = (ring, key);
