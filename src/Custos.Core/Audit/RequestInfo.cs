@@ -27,6 +27,12 @@ public sealed class RequestInfo(string requestId, string? clientAddress, Access.
     private int _decisionVersion;
     private string? _decisionRule;
 
+    /// <summary>What a threshold unwrap in this request did with the custodians (combined, faulty), for its audit event; null when none.</summary>
+    public AuditThreshold? Threshold { get; private set; }
+
+    /// <summary>Notes the custodians of a threshold unwrap (the last one counts; a request unwraps at most once).</summary>
+    public void RecordThreshold(AuditThreshold threshold) => Threshold = threshold;
+
     /// <summary>Notes the policy decision (formatted only when an event reads it); the last one counts (a rewrap is decided for two keys).</summary>
     public void RecordDecision(int policyVersion, string ruleId) => (_decisionVersion, _decisionRule) = (policyVersion, ruleId);
     /// <summary>How many events the core recorded for this request.</summary>
