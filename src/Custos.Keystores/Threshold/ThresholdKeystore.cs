@@ -116,8 +116,12 @@ public sealed partial class ThresholdKeystore(IThresholdCustodians custodians, I
         };
         foreach (var (index, name) in material.Custodians)
         {
-            var country = custodians.Custodians.FirstOrDefault(c => c.Name == name)?.Location.Country ?? "unknown";
-            facts[$"threshold.custodian.{index}"] = $"{name} ({country})";
+            facts[$"threshold.custodian.{index}.name"] = name;
+            if (custodians.Custodians.FirstOrDefault(c => c.Name == name)?.Location is { } location)
+            {
+                facts[$"threshold.custodian.{index}.country"] = location.Country;
+                facts[$"threshold.custodian.{index}.operator"] = location.Operator;
+            }
         }
         return ValueTask.FromResult<IReadOnlyDictionary<string, string>?>(facts);
     }
