@@ -50,12 +50,12 @@ public sealed partial class KeyManagementService
         if (ThresholdSpecs.Validate(next, threshold.Custodians.Custodians) is { } invalid) return (invalid, false);
 
         var facts = KeyFacts.Of(key);
+        // Shares only where the key may live: judged before approvals and before any custodian is asked to deal.
+        if (await threshold.CheckAsync(facts, next, cancellationToken) is { } misplaced) return (misplaced, false);
         if (await guard.CheckAsync(principal, Operation.ReshareKey, facts, cancellationToken,
                 new ApprovalSubject(null, Approvals.ApprovedChange.DescribeReshare(number, next))) is { } denied) return (denied, false);
         if (key.State is KeyState.Destroyed or KeyState.PendingDestruction)
             return (new CustosError(ErrorCode.InvalidKeyState, $"cannot reshare key {key.Id}: it is {key.State.Name()}"), false);
-        // Shares only where the key may live: refused before any custodian is asked to deal.
-        if (await threshold.CheckAsync(facts, next, cancellationToken) is { } misplaced) return (misplaced, false);
 
         ThresholdMaterial reshared;
         try

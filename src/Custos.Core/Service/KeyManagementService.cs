@@ -65,14 +65,15 @@ public sealed partial class KeyManagementService(
         // The keystore is chosen first, so that residency judges the place the material would be made in.
         var keystore = keystores.ForCustody(command.Custody);
         var facts = KeyFacts.Of(command.Alias, command.Attributes) with { Keystores = keystore is null ? [] : [keystore.Name] };
+        // Shares only where the key may live: judged before approvals (nobody is asked to approve what residency refuses)
+        // and before any custodian is asked to generate.
+        if (command.Threshold is { } spec && await threshold!.CheckAsync(facts, spec, cancellationToken) is { } misplaced) return misplaced;
         if (await guard.CheckAsync(principal, Operation.CreateKey, facts, cancellationToken,
                 new ApprovalSubject(null, Approvals.ApprovedChange.Describe(command))) is { } denied) return denied;
         if (keystore is null)
             return new CustosError(ErrorCode.CustodyUnavailable, $"custody '{command.Custody.Name()}' is not configured on this server");
         if (command.Alias is not null && await repository.GetByAliasAsync(command.Alias, cancellationToken) is not null)
             return AliasTaken(command.Alias);
-        // Shares only where the key may live: refused before any custodian is asked to generate.
-        if (command.Threshold is { } spec && await threshold!.CheckAsync(facts, spec, cancellationToken) is { } misplaced) return misplaced;
 
         var now = time.GetUtcNow();
         var id = KeyIds.New(time);
