@@ -86,6 +86,11 @@ public sealed partial class KeyManagementService
             principal.Request?.MarkRefusedUnrecorded();
             return (AuditRecorder.AuditUnavailable, true);
         }
+        catch
+        {
+            await threshold.Custodians.AbortReshareAsync(reshared, key.Id, number, CancellationToken.None); // cancelled or failed: nothing was saved
+            throw;
+        }
         if (outcome != SaveOutcome.Saved)
         {
             await threshold.Custodians.AbortReshareAsync(reshared, key.Id, number, CancellationToken.None);

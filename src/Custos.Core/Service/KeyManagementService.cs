@@ -298,6 +298,8 @@ public sealed partial class KeyManagementService(
                 await DropNewMaterialAsync(key, versionsBefore, cancellationToken);
                 return (deniedAfter, false);
             }
+            // ... and the custodians holding a threshold key's shares must still be allowed for what it becomes.
+            if (operation == Operation.ManageKey && await CheckCustodiansAsync(key, cancellationToken) is { } stranded) return (stranded, false);
             SaveOutcome outcome;
             try
             {
@@ -359,6 +361,18 @@ public sealed partial class KeyManagementService(
     private ThresholdMaterial? ThresholdOf(KeyVersion version) =>
         threshold is not null && version.Material is { } m && keystores.ByName(version.Keystore)?.Custody == KeyCustody.Threshold
             ? ThresholdMaterial.TryDecode(m) : null;
+
+    /// <summary>Null unless <paramref name="key"/> is a threshold key one of whose versions has custodians its residency no longer allows.</summary>
+    private async ValueTask<CustosError?> CheckCustodiansAsync(ManagedKey key, CancellationToken cancellationToken)
+    {
+        if (threshold is null || key.Custody != KeyCustody.Threshold) return null;
+        foreach (var version in key.Versions)
+        {
+            if (ThresholdOf(version) is { } material && await threshold.CheckPlacementAsync(KeyFacts.Of(key), material, cancellationToken) is { } refused)
+                return refused;
+        }
+        return null;
+    }
 
     /// <summary>Null when the command's threshold parameters fit its custody (and, for threshold, are valid for the custodians here).</summary>
     private CustosError? CheckThresholdCommand(CreateKeyCommand command)

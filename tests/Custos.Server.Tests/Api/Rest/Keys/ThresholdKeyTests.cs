@@ -280,4 +280,16 @@ public sealed class ThresholdKeyTests : ServerTest
         Assert.Equal(key.GetProperty("versions")[0].GetProperty("threshold").GetProperty("groupFingerprint").GetString(),
             shown.GetProperty("versions")[0].GetProperty("threshold").GetProperty("groupFingerprint").GetString());
     }
+
+    [Fact]
+    public async Task An_edit_that_would_put_a_custodian_outside_the_keys_jurisdictions_is_refused_naming_it()
+    {
+        var id = (await CreatedAsync(Threshold(2, ["a", "b", "c"]), ["EU"])).GetProperty("id").GetString()!;
+
+        var problem = await ProblemAsync(await PatchAsync(Root, $"/v1/keys/{id}", new { allowedJurisdictions = new[] { "DE", "FR" } }),
+            HttpStatusCode.Forbidden, "residency-violation");
+
+        Assert.Contains("custodian 'c' is in AT", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        await OkAsync(await PatchAsync(Root, $"/v1/keys/{id}", new { allowedJurisdictions = new[] { "DE", "FR", "AT" } }));
+    }
 }
