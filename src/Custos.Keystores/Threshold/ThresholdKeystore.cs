@@ -18,7 +18,8 @@ namespace Custos.Keystores.Threshold;
 /// <list type="bullet">
 /// <item>Encrypt wraps to the group public key (<see cref="ThresholdWrappedKey"/>, binding key id, version and the AAD):
 /// no custodian is involved. It takes 16 to 64 bytes: a data key.</item>
-/// <item>Decrypt asks the custodians for partials on the caller's behalf (request id, principal, justification), combines k
+/// <item>Decrypt asks the custodians for partials on the caller's behalf (request id, principal, justification, the signed
+/// approvals of the grant it used), combines k
 /// valid ones, and records on the request which custodians were combined and which failed, for its audit event. A blob
 /// that does not open is null like every decryption failure; fewer than k valid partials throw
 /// <see cref="CustodiansUnavailableException"/> with the count ("2 of 3 custodians needed, 1 answered").</item>
@@ -82,7 +83,7 @@ public sealed partial class ThresholdKeystore(IThresholdCustodians custodians, I
         var material = Material(version);
         if (ThresholdWrappedKey.TryParse(ciphertext.Span) is null) return null; // malformed: no custodian is asked
         var info = caller.Request;
-        var request = new ThresholdRequest(info?.RequestId, caller.Id, info?.Justification?.ToHeaderValue());
+        var request = new ThresholdRequest(info?.RequestId, caller.Id, info?.Justification?.ToHeaderValue(), info?.GrantApprovals);
         using var outcome = await custodians.UnwrapAsync(material, version.KeyId, version.Version, ciphertext, aad, request, cancellationToken);
         info?.RecordThreshold(Describe(material, outcome));
         foreach (var fault in outcome.Faults) LogFault(log, version.KeyId, version.Version, fault.Custodian, fault.Kind, fault.Detail, info?.RequestId);

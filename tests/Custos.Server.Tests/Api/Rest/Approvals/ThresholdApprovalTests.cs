@@ -7,11 +7,11 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Custos.Server.Tests.Api.Rest.Approvals;
 
 /// <summary>
-/// Resharing a restricted threshold key under the approval server's policy (resharing restricted keys needs 2 approvals from
+/// Threshold keys under the approval server's policy. Resharing a restricted threshold key (resharing restricted keys needs 2 approvals from
 /// the approver group): refused until approved, then run once as the requester, with the material replaced and data wrapped
-/// before still decrypting.
+/// before still decrypting; a decrypt served by a grant forwards the grant's signed approvals to the custodians.
 /// </summary>
-public sealed class ThresholdReshareApprovalTests : IAsyncLifetime
+public sealed class ThresholdApprovalTests : IAsyncLifetime
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
     private readonly InProcessCustodians _custodians = InProcessCustodians.ThreeInEurope();
@@ -56,5 +56,31 @@ public sealed class ThresholdReshareApprovalTests : IAsyncLifetime
         Assert.Equal(dataKey.GetProperty("plaintext").GetString(), decrypted.GetProperty("plaintext").GetString());
         var reshares = (await PolicyTestHelpers.EventsAsync(_s.Server.Root, "key.reshare")).Where(e => e.GetProperty("outcome").GetString() == "allowed").ToList();
         Assert.Equal(_s.Ids["admin"], Assert.Single(reshares).GetProperty("principal").GetString());
+    }
+
+    [Fact]
+    public async Task A_decrypt_served_by_a_grant_forwards_the_signed_approvals_to_the_custodians()
+    {
+        var created = await PolicyTestHelpers.OkAsync(await PolicyTestHelpers.PostAsync(_s.Server.Root, "/v1/keys",
+            new { alias = "payroll", classification = "restricted", custody = "threshold", threshold = new { k = 2, custodians = new[] { "a", "b", "c" } } }),
+            HttpStatusCode.Created);
+        var key = created.GetProperty("id").GetString()!;
+        var blob = (await PolicyTestHelpers.OkAsync(await PolicyTestHelpers.PostAsync(_s.Server.Root, $"/v1/keys/{key}/generate-data-key",
+            new { encryptionContext = new { order = "42" } }))).GetProperty("ciphertextBlob").GetBytesFromBase64();
+        var id = await ApprovalServer.ApprovalIdAsync(await _s.DecryptAsync(blob, "42"));
+        await PolicyTestHelpers.OkAsync(await _s.DecideAsync("a1", id));
+        await PolicyTestHelpers.OkAsync(await _s.DecideAsync("a3", id));
+
+        await PolicyTestHelpers.OkAsync(await _s.DecryptAsync(blob, "42"));
+
+        var request = _custodians.LastRequest!;
+        Assert.Equal(_s.Ids["app"], request.Principal);
+        var approvals = request.Approvals!;
+        Assert.Equal(new[] { _s.Ids["a1"], _s.Ids["a3"] }.Order(), approvals.Select(a => a.Approver).Order());
+        Assert.All(approvals, a =>
+        {
+            Assert.Equal("ecdsa-p256-sha256", a.Algorithm);
+            Assert.True(_s.PublicKey(a.Approver == _s.Ids["a1"] ? "a1" : "a3").Verify(a.Statement, a.Signature));
+        });
     }
 }
