@@ -357,37 +357,6 @@ public sealed partial class KeyManagementService(
             Threshold = ThresholdOf(version) is { } material ? threshold!.Describe(material) : null,
         };
 
-    /// <summary>The threshold material of a version held by custodians; null for other custodies.</summary>
-    private ThresholdMaterial? ThresholdOf(KeyVersion version) =>
-        threshold is not null && version.Material is { } m && keystores.ByName(version.Keystore)?.Custody == KeyCustody.Threshold
-            ? ThresholdMaterial.TryDecode(m) : null;
-
-    /// <summary>Null unless <paramref name="key"/> is a threshold key one of whose versions has custodians its residency no longer allows.</summary>
-    private async ValueTask<CustosError?> CheckCustodiansAsync(ManagedKey key, CancellationToken cancellationToken)
-    {
-        if (threshold is null || key.Custody != KeyCustody.Threshold) return null;
-        foreach (var version in key.Versions)
-        {
-            if (ThresholdOf(version) is { } material && await threshold.CheckPlacementAsync(KeyFacts.Of(key), material, cancellationToken) is { } refused)
-                return refused;
-        }
-        return null;
-    }
-
-    /// <summary>Null when the command's threshold parameters fit its custody (and, for threshold, are valid for the custodians here).</summary>
-    private CustosError? CheckThresholdCommand(CreateKeyCommand command)
-    {
-        if (command.Custody != KeyCustody.Threshold)
-            return command.Threshold is null ? null : CustosError.Invalid($"'threshold' is only for custody threshold, not {command.Custody.Name()}");
-        if (command.Threshold is not { } spec)
-            return CustosError.Invalid("a key of custody threshold needs 'threshold': { \"k\": K, \"custodians\": [...], \"minJurisdictions\": M }");
-        if (threshold is null) return ThresholdNotConfigured();
-        return ThresholdSpecs.Validate(spec, threshold.Custodians.Custodians);
-    }
-
-    private static CustosError ThresholdNotConfigured() =>
-        new(ErrorCode.CustodyUnavailable, "custody 'threshold' is not configured on this server (no custodians)");
-
     private async Task DropNewMaterialAsync(ManagedKey key, int versionsBefore, CancellationToken cancellationToken)
     {
         foreach (var v in key.Versions.Skip(versionsBefore))

@@ -113,7 +113,7 @@ public sealed partial class ThresholdKeystore(IThresholdCustodians custodians, I
             ["threshold.n"] = group.Participants.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["threshold.min_jurisdictions"] = material.MinJurisdictions.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["threshold.group_fingerprint"] = group.Fingerprint,
-            ["threshold.public_key"] = Convert.ToHexStringLower(PublicKeyBytes(group)),
+            ["threshold.public_key"] = Convert.ToHexStringLower(group.PublicKey.Encode()),
         };
         foreach (var (index, name) in material.Custodians)
         {
@@ -125,14 +125,6 @@ public sealed partial class ThresholdKeystore(IThresholdCustodians custodians, I
             }
         }
         return ValueTask.FromResult<IReadOnlyDictionary<string, string>?>(facts);
-    }
-
-    /// <summary>The SEC 1 compressed encoding of the group's public key.</summary>
-    public static byte[] PublicKeyBytes(ThresholdGroup group)
-    {
-        var bytes = new byte[P256Point.CompressedSize];
-        group.PublicKey.Encode(bytes);
-        return bytes;
     }
 
     /// <summary>What the unwrap did with each custodian, for the request's audit event.</summary>
