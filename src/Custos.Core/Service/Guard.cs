@@ -75,12 +75,12 @@ public sealed class Guard(SealManager seal, ActivePolicy policy, RuleRateLimiter
     }
 
     /// <summary>
-    /// True for operations that put material somewhere or use or change a key: create, rotate, manage (edit, enable)
+    /// True for operations that put material somewhere or use or change a key: create, rotate, reshare, manage (edit, enable)
     /// and the data plane. Reading metadata, disabling and scheduling destruction are not: they reveal or place no
     /// material, and refusing them on a node outside a key's jurisdictions would only keep a stranded key usable longer.
     /// </summary>
     public static bool IsResidencyChecked(Operation operation) =>
-        operation is Operation.CreateKey or Operation.RotateKey or Operation.ManageKey || operation.IsDataPlane();
+        operation is Operation.CreateKey or Operation.RotateKey or Operation.ManageKey or Operation.ReshareKey || operation.IsDataPlane();
 
     private ValueTask<CustosError?> ResidencyAsync(Operation operation, KeyFacts? key, CancellationToken cancellationToken) =>
         key is not null && IsResidencyChecked(operation) ? residency.CheckAsync(key, cancellationToken) : ValueTask.FromResult<CustosError?>(null);
