@@ -40,6 +40,8 @@ public sealed partial class KeyManagementService
         var loaded = await resolver.LoadForChangeAsync(reference, cancellationToken);
         if (!loaded.IsSuccess) return (loaded, false);
         var key = loaded.Value;
+        // A caller the policy refuses learns nothing more about the key (its custody, its versions) than that.
+        if (await guard.DeniedAsync(principal, Operation.ReshareKey, KeyFacts.Of(key), cancellationToken) is { } forbidden) return (forbidden, false);
         if (key.Custody != KeyCustody.Threshold) return (CustosError.Invalid($"key {key.Id} is of custody {key.Custody.Name()}: only threshold keys are reshared"), false);
         if (key.FindVersion(number) is not { } version) return (new CustosError(ErrorCode.NotFound, $"key {key.Id} has no version {number}"), false);
         if (version.Material is null) return (new CustosError(ErrorCode.KeyDestroyed, $"version {number} of key {key.Id} is destroyed"), false);

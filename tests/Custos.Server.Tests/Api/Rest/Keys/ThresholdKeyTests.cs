@@ -266,6 +266,20 @@ public sealed class ThresholdKeyTests : ServerTest
     }
 
     [Fact]
+    public async Task A_caller_the_policy_refuses_resharing_gets_403_whatever_the_key_and_version()
+    {
+        var id = (await CreatedAsync(Threshold(2, ["a", "b", "c"]), ["EU"])).GetProperty("id").GetString()!;
+        var software = await Policy.PolicyTestHelpers.CreateKeyAsync(Root, "plain-" + Guid.NewGuid().ToString("N")[..6], "internal");
+        var (_, secret) = await Policy.PolicyTestHelpers.CreateTokenAsync(Root, "app", ["key-user"]);
+        var user = Server.NewClient(secret);
+
+        // The same refusal for a threshold key, a software key and a version that does not exist: nothing about the key leaks.
+        foreach (var path in new[] { $"/v1/keys/{id}/versions/1/reshare", $"/v1/keys/{software}/versions/1/reshare", $"/v1/keys/{id}/versions/9/reshare" })
+            await ProblemAsync(await PostAsync(user, path, new { }), HttpStatusCode.Forbidden, "forbidden");
+        Assert.Equal(0, _custodians.ReshareCalls);
+    }
+
+    [Fact]
     public async Task When_resharing_cannot_reach_enough_old_custodians_it_is_503_and_nothing_changes()
     {
         var key = await CreatedAsync(Threshold(2, ["a", "b", "c"]));
