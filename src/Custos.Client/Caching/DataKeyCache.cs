@@ -35,6 +35,9 @@ internal sealed class DataKeyCache : IDisposable
     public long Hits => Interlocked.Read(ref _hits);
     public long Misses => Interlocked.Read(ref _misses);
 
+    /// <summary>Tests only: the data keys held now (to check that eviction zeroes them).</summary>
+    internal IReadOnlyList<SecretBytes> HeldKeysForTests() { lock (_lock) return [.. _entries.Values.Select(e => e.Key)]; }
+
     /// <summary>Entries held now (expired ones may still be counted until touched).</summary>
     public int Count { get { lock (_lock) return _entries.Count; } }
 
