@@ -178,7 +178,8 @@ public sealed class CustosEncryptor : IDisposable
             for (int i = 0; i < partitions.Length; i++)
             {
                 partitions[i] = DecryptPartition(header.WrappedKeys[i], context);
-                if (_decryptCache.TryUse(partitions[i]!, 0) is { } hit) return (hit.Key, partitions[i]); // the caller's own copy
+                if (_decryptCache.TryUse(partitions[i]!, 0, countMiss: i == partitions.Length - 1) is { } hit)
+                    return (hit.Key, partitions[i]); // the caller's own copy
             }
         }
 

@@ -53,9 +53,22 @@ public sealed class MultiCopyTests
         var envelope = await encryptor.EncryptAsync([1, 2], [new KeyTarget(a, "k-a"), new KeyTarget(b, "k-b")], Context, Ct);
         fakeA.Down = true;
         Assert.Equal([1, 2], await encryptor.DecryptAsync(envelope, Context, Ct));
+        Assert.Equal(1, fakeB.Calls["decrypt"]);
         fakeB.Down = true;
         var e = await Assert.ThrowsAsync<CustosException>(() => encryptor.DecryptAsync(envelope, Context, Ct));
         Assert.True(e.IsUnavailable);
+    }
+
+    [Fact]
+    public async Task The_decryption_cache_counts_one_lookup_per_message_whatever_the_number_of_copies()
+    {
+        var fake = new FakeCustos();
+        using var a = fake.Client();
+        using var encryptor = new CustosEncryptor([a], new CustosEncryptorOptions { DecryptionCache = new DataKeyCacheOptions() });
+        var envelope = await encryptor.EncryptAsync([1], [new KeyTarget(a, "k-a"), new KeyTarget(a, "k-b"), new KeyTarget(a, "k-c")], Context, Ct);
+        for (int i = 0; i < 3; i++) await encryptor.DecryptAsync(envelope, Context, Ct);
+        Assert.Equal(new DataKeyCacheStatistics(0, 0, 2, 1), encryptor.CacheStatistics);
+        Assert.Equal(1, fake.Calls["decrypt"]);
     }
 
     [Fact]

@@ -43,9 +43,10 @@ internal sealed class DataKeyCache : IDisposable
 
     /// <summary>
     /// A copy of the cached data key for one more message of <paramref name="bytes"/> plaintext bytes, or null
-    /// (a miss) when there is none or it has reached a limit (it is then evicted and zeroed).
+    /// (a miss) when there is none or it has reached a limit (it is then evicted and zeroed). A lookup that is one of
+    /// several for the same message (several wrapped copies) passes <paramref name="countMiss"/> false but for the last.
     /// </summary>
-    public CachedDataKey? TryUse(string partition, long bytes)
+    public CachedDataKey? TryUse(string partition, long bytes, bool countMiss = true)
     {
         lock (_lock)
         {
@@ -61,7 +62,7 @@ internal sealed class DataKeyCache : IDisposable
                 Evict(partition, entry);
             }
         }
-        Miss();
+        if (countMiss) Miss();
         return null;
     }
 
