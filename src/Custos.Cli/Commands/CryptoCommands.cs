@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using Custos.Cli.Http;
+using Custos.Client;
 using Custos.Crypto;
 using Custos.Crypto.Envelope;
 using Custos.Server.Api.Rest;
@@ -39,17 +40,16 @@ public static class CryptoCommands
             var outFile = p.GetValue(output)!;
             if (!inFile.Exists) throw new CliException($"input file '{inFile.FullName}' does not exist", 2);
             CheckOutput(outFile, p.GetValue(force));
-            using var api = Globals.Api(p);
-            api.Justify(why);
-            var body = new GenerateDataKey.Request(ctx.Count == 0 ? null : ctx.ToDictionary(), 32);
-            var dk = await api.SendAsync(HttpMethod.Post, KeysCommands.KeyPath(p.GetValue(key)!) + "/generate-data-key", body,
-                ApiJsonContext.Default.GenerateDataKeyRequest, ApiJsonContext.Default.GenerateDataKeyResponse, ct);
-            using var dek = SecretBytes.TakeFrom(dk.Plaintext);
-            var wrapped = new WrappedKey(dk.KeyId, dk.KeyVersion, dk.CiphertextBlob);
-            await using var source = new FileStream(inFile.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
-            await WriteAtomicallyAsync(outFile, secret: false, target => EnvelopeEncryptor.EncryptAsync(source, target, dek, [wrapped], ctx, cancellationToken: ct), ct);
+            using var client = Globals.Connect(p).CreateSdkClient(why);
+            using var encryptor = new CustosEncryptor(client);
+            await using (var source = new FileStream(inFile.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous))
+                await WriteAtomicallyAsync(outFile, secret: false, target => Sdk(() => encryptor.EncryptAsync(source, target, p.GetValue(key)!, ctx, ct)), ct);
             if (!p.GetValue(Globals.Json))
-                Console.Error.WriteLine($"Encrypted {inFile.Name} ({inFile.Length} bytes) under key {dk.KeyId} v{dk.KeyVersion} into {outFile.Name}");
+            {
+                await using var written = File.OpenRead(outFile.FullName);
+                var wrapped = (await EnvelopeHeader.ReadAsync(written, ct)).WrappedKeys[0];
+                Console.Error.WriteLine($"Encrypted {inFile.Name} ({inFile.Length} bytes) under key {wrapped.KeyId} v{wrapped.KeyVersion} into {outFile.Name}");
+            }
             return 0;
         });
         return cmd;
@@ -73,21 +73,9 @@ public static class CryptoCommands
             if (!inFile.Exists) throw new CliException($"input file '{inFile.FullName}' does not exist", 2);
             CheckOutput(outFile, p.GetValue(force));
             await using var source = new FileStream(inFile.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan | FileOptions.Asynchronous);
-            EnvelopeHeader header;
-            try { header = await EnvelopeHeader.ReadAsync(source, ct); }
-            catch (InvalidCiphertextException) { throw new CliException(InvalidCiphertextException.FixedMessage); }
-
-            using var api = Globals.Api(p);
-            api.Justify(why);
-            using var dek = await UnwrapAnyAsync(api, header, ctx, ct);
-            try
-            {
-                await WriteAtomicallyAsync(outFile, secret: true, target => EnvelopeDecryptor.DecryptAsync(header, source, target, dek, ctx, ct), ct);
-            }
-            catch (InvalidCiphertextException)
-            {
-                throw new CliException(InvalidCiphertextException.FixedMessage);
-            }
+            using var client = Globals.Connect(p).CreateSdkClient(why);
+            using var encryptor = new CustosEncryptor(client);
+            await WriteAtomicallyAsync(outFile, secret: true, target => Sdk(() => encryptor.DecryptAsync(source, target, ctx, ct)), ct);
             if (!p.GetValue(Globals.Json)) Console.Error.WriteLine($"Decrypted {inFile.Name} into {outFile.Name}");
             return 0;
         });
@@ -124,28 +112,25 @@ public static class CryptoCommands
         return cmd;
     }
 
-    /// <summary>Asks the server to unwrap each wrapped copy in turn; the first that works gives the data key.</summary>
-    private static async Task<SecretBytes> UnwrapAnyAsync(CustosApi api, EnvelopeHeader header, EncryptionContext ctx, CancellationToken ct)
+    /// <summary>Runs an SDK call, turning its failures into the CLI's: refusals keep their status and code, every decryption failure is the one message.</summary>
+    private static async Task Sdk(Func<Task> call)
     {
-        ApiException? informative = null;
-        foreach (var wrapped in header.WrappedKeys)
+        try
         {
-            try
-            {
-                var body = new Decrypt.Request(wrapped.Blob.ToArray(), ctx.Count == 0 ? null : ctx.ToDictionary());
-                var r = await api.SendAsync(HttpMethod.Post, "v1/decrypt", body, ApiJsonContext.Default.DecryptRequest, ApiJsonContext.Default.DecryptResponse, ct);
-                return SecretBytes.TakeFrom(r.Plaintext);
-            }
-            catch (ApiException e) when (e.Code == "invalid-ciphertext")
-            {
-                // Try the next copy.
-            }
-            catch (ApiException e) when (e.Status is 404 or 409 or 400)
-            {
-                informative ??= e;
-            }
+            await call();
         }
-        throw informative ?? (Exception)new CliException(InvalidCiphertextException.FixedMessage);
+        catch (InvalidCiphertextException)
+        {
+            throw new CliException(InvalidCiphertextException.FixedMessage);
+        }
+        catch (CustosException e) when (e.IsUnavailable)
+        {
+            throw new CliException(e.Message);
+        }
+        catch (CustosException e)
+        {
+            throw new ApiException(e.Status, e.Code, e.Message);
+        }
     }
 
     /// <summary>Writes to a temporary file beside the target and renames it only when <paramref name="write"/> succeeded.</summary>

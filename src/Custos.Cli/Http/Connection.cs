@@ -85,4 +85,21 @@ public sealed record Connection(Uri Address, string? Token, string? CaCertFile)
         if (Token is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", Token);
         return client;
     }
+
+    /// <summary>
+    /// An SDK client for the data plane with the same address, trust and credentials, sending
+    /// <paramref name="justification"/> (when given) with every request. Idempotent calls are retried twice.
+    /// </summary>
+    public Custos.Client.CustosClient CreateSdkClient(Core.Access.Justification? justification) => new(new Custos.Client.CustosClientOptions
+    {
+        Address = Address,
+        Token = Token,
+        CaCertificateFile = CaCertFile,
+        ClientCertificate = ClientCertificate,
+        ClientCertificateChain = ClientChain,
+        Timeout = TimeSpan.FromSeconds(60),
+        MaxRetries = 2,
+        Headers = justification is null ? null
+            : new Dictionary<string, string> { [Core.Access.Justification.HeaderName] = justification.ToHeaderValue() },
+    });
 }

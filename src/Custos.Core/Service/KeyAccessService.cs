@@ -9,13 +9,25 @@ using Custos.Crypto;
 namespace Custos.Core.Service;
 
 /// <summary>A data key: the plaintext (caller disposes it) and the blob to store beside the data.</summary>
-public sealed record DataKey(SecretBytes Plaintext, byte[] CiphertextBlob, string KeyId, int KeyVersion);
+public sealed record DataKey(SecretBytes Plaintext, byte[] CiphertextBlob, string KeyId, int KeyVersion)
+{
+    /// <summary>How long and how much the caller may reuse the data key (the key's <c>dataKeyCaching</c> policy).</summary>
+    public DataKeyLease? Lease { get; init; }
+}
 
 /// <summary>A ciphertext blob and the key version that made it.</summary>
-public sealed record Encrypted(byte[] CiphertextBlob, string KeyId, int KeyVersion);
+public sealed record Encrypted(byte[] CiphertextBlob, string KeyId, int KeyVersion)
+{
+    /// <summary>For encrypt and generate-data-key: the data-key lease the key's policy allows.</summary>
+    public DataKeyLease? Lease { get; init; }
+}
 
 /// <summary>A decrypted plaintext (caller disposes it) and the key version that decrypted it.</summary>
-public sealed record Decrypted(SecretBytes Plaintext, string KeyId, int KeyVersion);
+public sealed record Decrypted(SecretBytes Plaintext, string KeyId, int KeyVersion)
+{
+    /// <summary>For decrypt: the data-key lease the key's policy allows.</summary>
+    public DataKeyLease? Lease { get; init; }
+}
 
 /// <summary>A re-encrypted blob, with where it came from and where it went.</summary>
 public sealed record Rewrapped(byte[] CiphertextBlob, string KeyId, int KeyVersion, string SourceKeyId, int SourceKeyVersion);
@@ -25,7 +37,8 @@ public sealed record Rewrapped(byte[] CiphertextBlob, string KeyId, int KeyVersi
 /// rewrap come here, pass the guard, and reach the key's keystore. Every decryption failure is the
 /// same <see cref="ErrorCode.InvalidCiphertext"/>.
 /// </summary>
-public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry keystores, Guard guard, AuditRecorder audit, KeyRateLimiter keyLimits)
+public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry keystores, Guard guard, AuditRecorder audit, KeyRateLimiter keyLimits,
+    ActivePolicy? policy = null)
 {
     /// <summary>Largest plaintext for <see cref="EncryptAsync"/>.</summary>
     public const int MaxPlaintext = 4096;
@@ -49,7 +62,7 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
             return encrypted.Error;
         }
         var e = encrypted.Value;
-        return new DataKey(dek, e.CiphertextBlob, e.KeyId, e.KeyVersion);
+        return new DataKey(dek, e.CiphertextBlob, e.KeyId, e.KeyVersion) { Lease = e.Lease };
     }
 
     /// <summary>Encrypts up to 4 KiB under the key's primary version.</summary>
@@ -114,7 +127,10 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
             if (keystore.CheckPlaintextLength(plaintext.Length) is { } unsupported) return unsupported;
             var blob = CiphertextBlob.ForEncryption(key.Id, version.Number);
             var payload = await keystore.EncryptAsync(new KeyVersionRef(key.Id, version.Number, key.Spec, version.Material!), plaintext, blob.Aad(context), cancellationToken);
-            return new Encrypted(blob.WithPayload(payload), key.Id, version.Number);
+            return new Encrypted(blob.WithPayload(payload), key.Id, version.Number)
+            {
+                Lease = operation is Operation.GenerateDataKey or Operation.Encrypt ? await LeaseAsync(key, cancellationToken) : null,
+            };
         }
         finally
         {
@@ -147,6 +163,11 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
         {
             return e.ToError(); // fails closed: too few custodians of a threshold key answered
         }
-        return plaintext is null ? CustosError.InvalidCiphertext : new Decrypted(plaintext, key.Id, version.Number);
+        if (plaintext is null) return CustosError.InvalidCiphertext;
+        return new Decrypted(plaintext, key.Id, version.Number) { Lease = operation == Operation.Decrypt ? await LeaseAsync(key, cancellationToken) : null };
     }
+
+    /// <summary>The data-key lease the policy in force gives <paramref name="key"/> (none without a policy source).</summary>
+    private async ValueTask<DataKeyLease?> LeaseAsync(ManagedKey key, CancellationToken cancellationToken) =>
+        policy is null ? null : DataKeyLeases.LeaseFor((await policy.GetAsync(cancellationToken)).Document, KeyFacts.Of(key));
 }

@@ -38,11 +38,13 @@ public static class EnvelopeDecryptor
         {
             for (uint seq = 1; ; seq++)
             {
-                await ReadExactlyAsync(ciphertextAfterHeader, buffer.AsMemory(0, EnvelopeCipher.PrefixSize), cancellationToken);
-                if (!EnvelopeCipher.TryReadPrefix(buffer, seq, frameLength, out bool final, out int length))
+                // One read of up to a whole regular frame: a regular frame is exactly that long, so a shorter read can
+                // only be the final frame, and bytes beyond a shorter final frame are trailing data.
+                int got = await ciphertextAfterHeader.ReadAtLeastAsync(buffer.AsMemory(0, size), size, throwOnEndOfStream: false, cancellationToken);
+                if (got < EnvelopeCipher.PrefixSize || !EnvelopeCipher.TryReadPrefix(buffer, seq, frameLength, out bool final, out int length))
                     throw new InvalidCiphertextException();
                 int frameSize = length + EnvelopeCipher.FrameOverhead;
-                await ReadExactlyAsync(ciphertextAfterHeader, buffer.AsMemory(EnvelopeCipher.PrefixSize, frameSize - EnvelopeCipher.PrefixSize), cancellationToken);
+                if (got != frameSize) throw new InvalidCiphertextException(); // truncated, or data after a short final frame
                 if (!cipher.TryOpenFrame(buffer.AsSpan(0, frameSize), buffer.AsSpan(EnvelopeCipher.PrefixSize, length)))
                     throw new InvalidCiphertextException();
                 if (final)
@@ -126,18 +128,6 @@ public static class EnvelopeDecryptor
         {
             cipher.Dispose();
             throw;
-        }
-    }
-
-    private static async ValueTask ReadExactlyAsync(Stream source, Memory<byte> target, CancellationToken ct)
-    {
-        try
-        {
-            await source.ReadExactlyAsync(target, ct);
-        }
-        catch (EndOfStreamException)
-        {
-            throw new InvalidCiphertextException();
         }
     }
 }

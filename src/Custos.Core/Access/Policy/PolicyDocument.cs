@@ -16,6 +16,9 @@ public sealed record PolicyDocument
     /// <summary>Residency rules: where keys may live and be served, and which legal exposure and contracts their custodians may have.</summary>
     public IReadOnlyList<ResidencyRule>? Residency { get; set; }
 
+    /// <summary>Limits on clients reusing data keys (leases); absent: <see cref="DataKeyCachingPolicy.BuiltIn"/>.</summary>
+    public DataKeyCachingPolicy? DataKeyCaching { get; set; }
+
     /// <summary>The canonical JSON of the document (what is stored and hashed).</summary>
     public byte[] ToCanonicalJson() => JsonSerializer.SerializeToUtf8Bytes(this, PolicyJson.Default.PolicyDocument);
 

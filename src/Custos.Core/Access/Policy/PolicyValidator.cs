@@ -38,6 +38,7 @@ public static partial class PolicyValidator
             if (CheckResidency(rule) is { } problem) return CustosError.Invalid($"{where}: {problem}");
             if (!residencyIds.Add(rule.Id)) return CustosError.Invalid($"{where}: another residency rule has the same id");
         }
+        if (document.DataKeyCaching is { } caching && DataKeyLeases.Validate(caching) is { } cachingProblem) return CustosError.Invalid(cachingProblem);
         return null;
     }
 
@@ -94,6 +95,9 @@ public static partial class PolicyValidator
         }
         return null;
     }
+
+    /// <summary>Null when a key selector is valid (shared with the other sections of the document).</summary>
+    internal static string? CheckKeySelector(KeySelector keys) => CheckKeys(keys);
 
     private static string? CheckKeys(KeySelector keys)
     {

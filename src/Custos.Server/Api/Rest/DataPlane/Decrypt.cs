@@ -10,7 +10,11 @@ public static class Decrypt
     public sealed record Request(byte[]? CiphertextBlob = null, IReadOnlyDictionary<string, string>? EncryptionContext = null);
 
     /// <summary>Response: plaintext in base64 and the key version that decrypted it.</summary>
-    public sealed record Response(byte[] Plaintext, string KeyId, int KeyVersion);
+    public sealed record Response(byte[] Plaintext, string KeyId, int KeyVersion)
+    {
+        /// <summary>Reuse limits for the decrypted data key; only when asked for (<see cref="DataKeyLeaseBody.RequestHeader"/>).</summary>
+        public DataKeyLeaseBody? DataKeyLease { get; init; }
+    }
 
     /// <summary>Maps the route.</summary>
     public static void Map(RouteGroupBuilder v1) =>
@@ -28,6 +32,7 @@ public static class Decrypt
         if (!result.IsSuccess) return ProblemMapper.ToResult(result.Error);
         using var secret = result.Value.Plaintext;
         var plaintext = secret.Reveal().ToArray();
-        return new SecretJson<Response>(new Response(plaintext, result.Value.KeyId, result.Value.KeyVersion), ApiJsonContext.Default.DecryptResponse, plaintext);
+        return new SecretJson<Response>(new Response(plaintext, result.Value.KeyId, result.Value.KeyVersion) { DataKeyLease = DataKeyLeaseBody.For(http, result.Value.Lease) },
+            ApiJsonContext.Default.DecryptResponse, plaintext);
     }
 }

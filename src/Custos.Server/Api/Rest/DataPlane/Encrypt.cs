@@ -11,7 +11,11 @@ public static class Encrypt
     public sealed record Request(byte[]? Plaintext = null, IReadOnlyDictionary<string, string>? EncryptionContext = null);
 
     /// <summary>Response: the ciphertext blob.</summary>
-    public sealed record Response(byte[] CiphertextBlob, string KeyId, int KeyVersion);
+    public sealed record Response(byte[] CiphertextBlob, string KeyId, int KeyVersion)
+    {
+        /// <summary>Reuse limits for the encrypted data key; only when asked for (<see cref="DataKeyLeaseBody.RequestHeader"/>).</summary>
+        public DataKeyLeaseBody? DataKeyLease { get; init; }
+    }
 
     /// <summary>Maps the route.</summary>
     public static void Map(RouteGroupBuilder keys) =>
@@ -29,7 +33,7 @@ public static class Encrypt
             var context = ContextBinding.From(body.Value?.EncryptionContext);
             if (!context.IsSuccess) return ProblemMapper.ToResult(context.Error);
             var result = await access.EncryptAsync(http.Principal(), key.Reference, plaintext, context.Value, ct);
-            return result.ToHttp(r => new Response(r.CiphertextBlob, r.KeyId, r.KeyVersion));
+            return result.ToHttp(r => new Response(r.CiphertextBlob, r.KeyId, r.KeyVersion) { DataKeyLease = DataKeyLeaseBody.For(http, r.Lease) });
         }
         finally
         {

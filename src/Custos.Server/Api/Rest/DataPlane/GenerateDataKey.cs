@@ -10,7 +10,11 @@ public static class GenerateDataKey
     public sealed record Request(IReadOnlyDictionary<string, string>? EncryptionContext = null, int? NumberOfBytes = null);
 
     /// <summary>Response: plaintext and ciphertextBlob in base64.</summary>
-    public sealed record Response(byte[] Plaintext, byte[] CiphertextBlob, string KeyId, int KeyVersion);
+    public sealed record Response(byte[] Plaintext, byte[] CiphertextBlob, string KeyId, int KeyVersion)
+    {
+        /// <summary>Reuse limits for the data key; only when asked for (<see cref="DataKeyLeaseBody.RequestHeader"/>).</summary>
+        public DataKeyLeaseBody? DataKeyLease { get; init; }
+    }
 
     /// <summary>Maps the route.</summary>
     public static void Map(RouteGroupBuilder keys) =>
@@ -28,7 +32,10 @@ public static class GenerateDataKey
         if (!result.IsSuccess) return ProblemMapper.ToResult(result.Error);
         using var dek = result.Value.Plaintext;
         var plaintext = dek.Reveal().ToArray();
-        return new SecretJson<Response>(new Response(plaintext, result.Value.CiphertextBlob, result.Value.KeyId, result.Value.KeyVersion),
+        return new SecretJson<Response>(new Response(plaintext, result.Value.CiphertextBlob, result.Value.KeyId, result.Value.KeyVersion)
+            {
+                DataKeyLease = DataKeyLeaseBody.For(http, result.Value.Lease),
+            },
             ApiJsonContext.Default.GenerateDataKeyResponse, plaintext);
     }
 }
