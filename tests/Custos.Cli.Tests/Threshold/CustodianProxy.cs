@@ -29,8 +29,9 @@ public sealed class CustodianProxy : IAsyncDisposable
     /// <summary>https://127.0.0.1:PORT</summary>
     public string Address { get; }
 
-    /// <summary>Starts a proxy for <paramref name="target"/>; <paramref name="tamper"/> rewrites each partial, <paramref name="delay"/> holds each answer.</summary>
-    public static async Task<CustodianProxy> StartAsync(TestPki pki, CustodianNode target, Func<byte[], byte[]>? tamper = null, TimeSpan delay = default)
+    /// <summary>Starts a proxy for <paramref name="target"/>; <paramref name="tamper"/> rewrites each partial, <paramref name="tamperDealing"/> each dealing, <paramref name="delay"/> holds each answer.</summary>
+    public static async Task<CustodianProxy> StartAsync(TestPki pki, CustodianNode target, Func<byte[], byte[]>? tamper = null, TimeSpan delay = default,
+        Func<byte[], byte[]>? tamperDealing = null)
     {
         var (serverCert, serverKey) = pki.Server(target.Name);
         var (clientCert, clientKey) = pki.Client("custos-test");
@@ -61,6 +62,11 @@ public sealed class CustodianProxy : IAsyncDisposable
             {
                 var partial = System.Text.Json.JsonSerializer.Deserialize(bytes, CustodianJson.Default.PartialResponse)!;
                 bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new PartialResponse(tamper(partial.Partial)), CustodianJson.Default.PartialResponse);
+            }
+            if (tamperDealing is not null && answer.IsSuccessStatusCode && context.Request.Path.Value == "/v1/custodian/rounds")
+            {
+                var opened = System.Text.Json.JsonSerializer.Deserialize(bytes, CustodianJson.Default.OpenRoundResponse)!;
+                bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(opened with { Dealing = tamperDealing(opened.Dealing!) }, CustodianJson.Default.OpenRoundResponse);
             }
             if (delay > TimeSpan.Zero)
             {

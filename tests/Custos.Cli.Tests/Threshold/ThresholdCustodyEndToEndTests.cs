@@ -112,6 +112,45 @@ public sealed class ThresholdCustodyEndToEndTests(CustodianCluster cluster) : IC
     }
 
     [Fact]
+    public async Task Key_generation_with_a_custodian_down_fails_naming_it_and_leaves_no_share_anywhere()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var custodians = cluster.Custodians();
+        cluster['c'].Kill();
+        try
+        {
+            var e = await Assert.ThrowsAsync<ThresholdException>(() => custodians.GenerateAsync("key-down", 1, Spec(2, "custodian-a", "custodian-b", "custodian-c"), ct));
+            Assert.Contains("custodian custodian-c", e.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await cluster['c'].StartAsync();
+        }
+        foreach (var node in cluster.Nodes) Assert.Empty(ThresholdSecrets.Shares(node.DataDir, node.SealKeyFile, "key-down", 1));
+    }
+
+    [Fact]
+    public async Task A_dealer_whose_dealing_does_not_match_its_shares_is_named_and_the_round_is_aborted_everywhere()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        // What custodian-a publishes is altered on the way: its second commitment becomes G, so its shares no longer match
+        // and its answers to the complaints do not verify.
+        await using var liar = await CustodianProxy.StartAsync(cluster.Pki, cluster['a'], tamperDealing: d =>
+        {
+            var changed = (byte[])d.Clone();
+            P256Point.Generator.Encode(changed.AsSpan(3 + P256Point.CompressedSize, P256Point.CompressedSize));
+            return changed;
+        });
+        using var custodians = cluster.Custodians(addresses: new Dictionary<string, string> { ["custodian-a"] = liar.Address });
+
+        var e = await Assert.ThrowsAsync<ThresholdException>(() => custodians.GenerateAsync("key-dealer", 1, Spec(2, "custodian-a", "custodian-b", "custodian-c"), ct));
+
+        Assert.Contains("custodian custodian-a: dealer 1:", e.Message, StringComparison.Ordinal);
+        Assert.Contains("does not match its commitments", e.Message, StringComparison.Ordinal);
+        foreach (var node in cluster.Nodes) Assert.Empty(ThresholdSecrets.Shares(node.DataDir, node.SealKeyFile, "key-dealer", 1));
+    }
+
+    [Fact]
     public async Task A_slow_custodian_does_not_stall_the_unwrap()
     {
         var ct = TestContext.Current.CancellationToken;
