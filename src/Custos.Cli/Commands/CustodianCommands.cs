@@ -60,7 +60,8 @@ public static class CustodianCommands
                 options = CustodianOptions.Load(p.GetValue(config)!.FullName);
                 app = CustodianHost.Build(options);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException
+                or System.Security.Cryptography.CryptographicException or Custos.Core.Errors.CustosUnavailableException)
             {
                 throw new CliException(e.Message, 2);
             }

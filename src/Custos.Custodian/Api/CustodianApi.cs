@@ -20,9 +20,15 @@ public static class CustodianApi
         group.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            var trusted = http.RequestServices.GetRequiredService<TrustedServers>();
-            var server = trusted.Identify(http.Connection.ClientCertificate, null, out var why);
-            if (server is null) return Problem(new Refusal(403, "untrusted-server", $"client certificate refused: {why}"));
+            // The handshake already checked the certificate; a connection keeps its certificate, so it is identified once.
+            var connection = http.Features.Get<Microsoft.AspNetCore.Connections.Features.IConnectionItemsFeature>()?.Items;
+            if (connection?.TryGetValue(ServerItem, out var known) != true || known is not TrustedServerOptions server)
+            {
+                var trusted = http.RequestServices.GetRequiredService<TrustedServers>();
+                server = trusted.Identify(http.Connection.ClientCertificate, null, out var why)!;
+                if (server is null) return Problem(new Refusal(403, "untrusted-server", $"client certificate refused: {why}"));
+                if (connection is not null) connection[ServerItem] = server;
+            }
             http.Items[ServerItem] = server;
             return await next(context);
         });
