@@ -197,6 +197,14 @@ public sealed class ThresholdCustodyEndToEndTests(CustodianCluster cluster) : IC
             && e.GetProperty("requestId").GetString()!.StartsWith("wycheproof-", StringComparison.Ordinal)).ToList();
         Assert.Equal(24, refused.Count);
         Assert.All(refused, e => Assert.True(e.GetProperty("evidence").TryGetProperty("point-rejection", out _)));
+
+        // The log is tamper-evident: a signed checkpoint of it verifies with the custodian's verifier key and covers every event.
+        var checkpoint = await http.GetFromJsonAsync("v1/custodian/audit/checkpoint", CustodianJson.Default.CheckpointResponse, ct);
+        Assert.True(Custos.Crypto.Transparency.SignedNote.TryParse(checkpoint!.Checkpoint, out var note));
+        Assert.True(Custos.Crypto.Transparency.NoteVerifier.TryParse(checkpoint.VerifierKey, out var verifier));
+        Assert.True(note!.Verify(verifier!));
+        Assert.StartsWith("custos-custodian/custodian-a\n", note.Text, StringComparison.Ordinal);
+        Assert.True(checkpoint.TreeSize >= events.Count);
     }
 
     [Fact]
