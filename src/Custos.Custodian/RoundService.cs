@@ -24,8 +24,21 @@ public sealed partial class RoundService(CustodianIdentity me, SqliteShareStore 
     private static readonly TimeSpan RoundLifetime = TimeSpan.FromMinutes(15);
     private readonly ConcurrentDictionary<string, Round> _rounds = new(StringComparer.Ordinal);
 
-    /// <summary>Opens a round and deals.</summary>
+    /// <summary>Opens a round and deals; a refusal is audited too.</summary>
     public async Task<Outcome<OpenRoundResponse>> OpenAsync(string server, OpenRoundRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var outcome = await OpenCoreAsync(server, request, cancellationToken);
+        if (outcome.Refusal is { } refusal)
+        {
+            bool keyOk = CheckKey(request.KeyId, request.KeyVersion) is null;
+            await audit.AppendAsync(audit.Event(server, "custodian.round.open", AuditOutcome.Failed, refusal.Code, keyOk ? request.KeyId : null,
+                keyOk ? request.KeyVersion : null, new Dictionary<string, string> { ["reason"] = refusal.Detail }), cancellationToken);
+        }
+        return outcome;
+    }
+
+    private async Task<Outcome<OpenRoundResponse>> OpenCoreAsync(string server, OpenRoundRequest request, CancellationToken cancellationToken)
     {
         Sweep();
         if (CheckOpen(request) is { } invalid) return invalid;
@@ -193,12 +206,14 @@ public sealed partial class RoundService(CustodianIdentity me, SqliteShareStore 
     /// <summary>Drops a round (its dealer and received values are zeroed) and any pending share it made.</summary>
     public async Task<Outcome<CommitResponse>> AbortAsync(string server, string roundId, CancellationToken cancellationToken)
     {
-        if (!RoundIdPattern().IsMatch(roundId)) return Refusal.Invalid("a round id is 32 lower-case hex characters");
+        if (!RoundIdPattern().IsMatch(roundId))
+            return await RefuseAsync(server, "custodian.round.abort", roundId, Refusal.Invalid("a round id is 32 lower-case hex characters"), cancellationToken);
         string? keyId = null;
         int? version = null;
         if (_rounds.TryGetValue(roundId, out var round))
         {
-            if (round.Server != server) return Refusal.Conflict("other-server", "the round was opened by another server");
+            if (round.Server != server)
+                return await RefuseAsync(server, "custodian.round.abort", roundId, Refusal.Conflict("other-server", "the round was opened by another server"), cancellationToken);
             if (_rounds.TryRemove(roundId, out _))
             {
                 await round.Gate.WaitAsync(cancellationToken);
@@ -222,14 +237,13 @@ public sealed partial class RoundService(CustodianIdentity me, SqliteShareStore 
 
     private async Task<Outcome<T>> StepAsync<T>(string server, string roundId, string step, Func<Round, Task<Outcome<T>>> work, CancellationToken cancellationToken)
     {
-        if (!RoundIdPattern().IsMatch(roundId)) return Refusal.Invalid("a round id is 32 lower-case hex characters");
-        if (!_rounds.TryGetValue(roundId, out var round) || round.Expires < time.GetUtcNow())
-            return Refusal.NotFound("no-such-round", $"no open round {roundId} here (it expired, was aborted, or this custodian restarted)");
-        if (round.Server != server) return Refusal.Conflict("other-server", "the round was opened by another server");
+        if (Find(server, roundId) is { } refused) return await RefuseAsync(server, "custodian.round." + step, roundId, refused, cancellationToken);
+        if (!_rounds.TryGetValue(roundId, out var round))
+            return await RefuseAsync(server, "custodian.round." + step, roundId, Refusal.NotFound("no-such-round", $"round {roundId} was aborted"), cancellationToken);
         await round.Gate.WaitAsync(cancellationToken);
         try
         {
-            if (!_rounds.ContainsKey(roundId)) return Refusal.NotFound("no-such-round", $"round {roundId} was aborted");
+            if (!_rounds.ContainsKey(roundId)) return await RefuseAsync(server, "custodian.round." + step, roundId, Refusal.NotFound("no-such-round", $"round {roundId} was aborted"), cancellationToken);
             var outcome = await work(round);
             if (outcome.Refusal is { } refusal && step != "finish")
                 await audit.AppendAsync(audit.Event(server, "custodian.round." + step, AuditOutcome.Failed, refusal.Code, round.KeyId, round.KeyVersion,
@@ -240,6 +254,23 @@ public sealed partial class RoundService(CustodianIdentity me, SqliteShareStore 
         {
             round.Gate.Release();
         }
+    }
+
+    // Why `server` may not drive round `roundId` now, or null.
+    private Refusal? Find(string server, string roundId)
+    {
+        if (!RoundIdPattern().IsMatch(roundId)) return Refusal.Invalid("a round id is 32 lower-case hex characters");
+        if (!_rounds.TryGetValue(roundId, out var round) || round.Expires < time.GetUtcNow())
+            return Refusal.NotFound("no-such-round", $"no open round {roundId} here (it expired, was aborted, or this custodian restarted)");
+        return round.Server != server ? Refusal.Conflict("other-server", "the round was opened by another server") : null;
+    }
+
+    private async Task<Refusal> RefuseAsync(string server, string operation, string roundId, Refusal refusal, CancellationToken cancellationToken)
+    {
+        var evidence = new Dictionary<string, string> { ["reason"] = refusal.Detail };
+        if (RoundIdPattern().IsMatch(roundId)) evidence["round"] = roundId;
+        await audit.AppendAsync(audit.Event(server, operation, AuditOutcome.Failed, refusal.Code, evidence: evidence), cancellationToken);
+        return refusal;
     }
 
     // The dealt share from `dealer` to this custodian, decrypted; null (a Missing complaint) when absent or it does not open.

@@ -15,7 +15,7 @@ public sealed class ShareLifecycle(SqliteShareStore store, RoundService rounds, 
     /// <summary>Activates the group's pending share and deletes the others of the version.</summary>
     public async Task<Outcome<CommitResponse>> CommitAsync(string server, string keyId, int keyVersion, GroupRequest request, CancellationToken cancellationToken)
     {
-        if (Check(keyId, keyVersion, request) is { } invalid) return invalid;
+        if (Check(keyId, keyVersion, request) is { } invalid) return await RefuseAsync(server, "custodian.share.commit", invalid, cancellationToken);
         var (activated, deleted) = await store.CommitAsync(keyId, keyVersion, request.Fingerprint, (a, d) =>
             audit.Event(server, "custodian.share.commit", AuditOutcome.Allowed, null, keyId, keyVersion, new Dictionary<string, string>
             {
@@ -28,7 +28,7 @@ public sealed class ShareLifecycle(SqliteShareStore store, RoundService rounds, 
     /// <summary>Deletes the group's pending share.</summary>
     public async Task<Outcome<CommitResponse>> AbortAsync(string server, string keyId, int keyVersion, GroupRequest request, CancellationToken cancellationToken)
     {
-        if (Check(keyId, keyVersion, request) is { } invalid) return invalid;
+        if (Check(keyId, keyVersion, request) is { } invalid) return await RefuseAsync(server, "custodian.share.abort", invalid, cancellationToken);
         int deleted = await store.DeletePendingAsync(keyId, keyVersion, request.Fingerprint, null,
             audit.Event(server, "custodian.share.abort", AuditOutcome.Allowed, null, keyId, keyVersion, new Dictionary<string, string> { ["fingerprint"] = request.Fingerprint }),
             cancellationToken);
@@ -38,11 +38,18 @@ public sealed class ShareLifecycle(SqliteShareStore store, RoundService rounds, 
     /// <summary>Destroys every share of the key version (idempotent).</summary>
     public async Task<Outcome<DestroyResponse>> DestroyAsync(string server, string keyId, int keyVersion, CancellationToken cancellationToken)
     {
-        if (RoundService.CheckKey(keyId, keyVersion) is { } invalid) return invalid;
+        if (RoundService.CheckKey(keyId, keyVersion) is { } invalid) return await RefuseAsync(server, "custodian.share.destroy", invalid, cancellationToken);
         rounds.Forget(keyId, keyVersion);
         int deleted = await store.DeleteVersionAsync(keyId, keyVersion,
             audit.Event(server, "custodian.share.destroy", AuditOutcome.Allowed, null, keyId, keyVersion), cancellationToken);
         return new DestroyResponse(deleted);
+    }
+
+    private async Task<Refusal> RefuseAsync(string server, string operation, Refusal refusal, CancellationToken cancellationToken)
+    {
+        await audit.AppendAsync(audit.Event(server, operation, AuditOutcome.Failed, refusal.Code, evidence: new Dictionary<string, string> { ["reason"] = refusal.Detail }),
+            cancellationToken);
+        return refusal;
     }
 
     private static Refusal? Check(string keyId, int keyVersion, GroupRequest request) =>

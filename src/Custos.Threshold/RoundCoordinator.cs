@@ -100,7 +100,7 @@ internal sealed class RoundCoordinator(Func<string, CustodianClient> client)
         {
             foreach (var raw in received[name].Complaints)
             {
-                if (Complaint.TryDecode(raw) is not { } complaint || complaint.Complainant != index)
+                if (Complaint.TryDecode(raw) is not { } complaint || complaint.Complainant != index || !dealerNames.ContainsKey(complaint.Dealer))
                     throw new ThresholdException($"custodian {name} sent a malformed complaint");
                 complaints.Add(complaint);
             }

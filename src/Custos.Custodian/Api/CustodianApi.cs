@@ -26,7 +26,7 @@ public static class CustodianApi
             {
                 var trusted = http.RequestServices.GetRequiredService<TrustedServers>();
                 server = trusted.Identify(http.Connection.ClientCertificate, null, out var why)!;
-                if (server is null) return Problem(new Refusal(403, "untrusted-server", $"client certificate refused: {why}"));
+                if (server is null) return await RefuseAsync(http, "unknown", new Refusal(403, "untrusted-server", $"client certificate refused: {why}"));
                 if (connection is not null) connection[ServerItem] = server;
             }
             http.Items[ServerItem] = server;
@@ -42,19 +42,46 @@ public static class CustodianApi
     /// <summary>The server the request came from (set by the group's filter).</summary>
     internal static TrustedServerOptions Server(HttpContext http) => (TrustedServerOptions)http.Items[ServerItem]!;
 
-    /// <summary>Reads a JSON body; a refusal when it is absent or not the expected shape.</summary>
+    /// <summary>Reads a JSON body; a refusal (audited) when it is absent or not the expected shape.</summary>
     internal static async Task<Outcome<T>> ReadAsync<T>(HttpRequest request, JsonTypeInfo<T> type) where T : class
     {
-        if (request.HasJsonContentType() is false) return new Refusal(415, "unsupported-media-type", "send the body as JSON with 'Content-Type: application/json'");
-        try
+        Refusal refusal;
+        if (request.HasJsonContentType() is false)
         {
-            var value = await request.ReadFromJsonAsync(type, request.HttpContext.RequestAborted);
-            return value is null ? Refusal.Invalid("the body is empty") : value;
+            refusal = new Refusal(415, "unsupported-media-type", "send the body as JSON with 'Content-Type: application/json'");
         }
-        catch (JsonException e)
+        else
         {
-            return Refusal.Invalid("the body is not valid JSON for this request: " + (e.Path is { } path ? $"at {path}" : "malformed"));
+            try
+            {
+                var value = await request.ReadFromJsonAsync(type, request.HttpContext.RequestAborted);
+                if (value is not null) return value;
+                refusal = Refusal.Invalid("the body is empty");
+            }
+            catch (JsonException e)
+            {
+                refusal = Refusal.Invalid("the body is not valid JSON for this request: " + (e.Path is { } path ? $"at {path}" : "malformed"));
+            }
         }
+        await AuditRefusalAsync(request.HttpContext, Server(request.HttpContext).Name, refusal);
+        return refusal;
+    }
+
+    // A request refused before it reached the custodian's logic is still one audit event.
+    private static async Task<IResult> RefuseAsync(HttpContext http, string server, Refusal refusal)
+    {
+        await AuditRefusalAsync(http, server, refusal);
+        return Problem(refusal);
+    }
+
+    private static async Task AuditRefusalAsync(HttpContext http, string server, Refusal refusal)
+    {
+        var audit = http.RequestServices.GetRequiredService<CustodianAudit>();
+        var path = http.Request.Path.Value ?? "";
+        await audit.AppendAsync(audit.Event(server, "custodian.request", Core.Audit.AuditOutcome.Failed, refusal.Code, evidence: new Dictionary<string, string>
+        {
+            ["reason"] = refusal.Detail, ["path"] = path.Length <= 300 ? path : path[..300], ["method"] = http.Request.Method,
+        }), http.RequestAborted);
     }
 
     /// <summary>The value as JSON, or its refusal as problem+json.</summary>

@@ -275,19 +275,24 @@ public sealed class ThresholdCustodyEndToEndTests(CustodianCluster cluster) : IC
     {
         var ct = TestContext.Current.CancellationToken;
         using var http = RawClient();
-        foreach (var (path, json) in new[]
+        int failedBefore = (await AuditEventsAsync(http, ct)).Count(e => e.GetProperty("outcome").GetString() == "failed");
+        var requests = new[]
         {
             ("v1/custodian/partial", "{"),
             ("v1/custodian/partial", "{\"keyId\":\"\",\"keyVersion\":0,\"fingerprint\":\"x\",\"ephemeral\":\"AA==\",\"principal\":\"p\"}"),
             ("v1/custodian/rounds", "{\"roundId\":\"nope\",\"kind\":\"generate\",\"keyId\":\"k\",\"keyVersion\":1,\"threshold\":2,\"participants\":[]}"),
             ("v1/custodian/rounds/0123456789abcdef0123456789abcdef/receive", "{\"dealings\":[],\"shares\":[]}"),
             ("v1/custodian/keys/k/versions/1/commit", "{\"fingerprint\":\"zz\"}"),
-        })
+        };
+        foreach (var (path, json) in requests)
         {
             using var response = await http.PostAsync(path, new StringContent(json, Encoding.UTF8, "application/json"), ct);
             Assert.True((int)response.StatusCode is >= 400 and < 500, $"{path} {json}: {response.StatusCode}");
             Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         }
+        // Each refusal is one audit event.
+        int failedAfter = (await AuditEventsAsync(http, ct)).Count(e => e.GetProperty("outcome").GetString() == "failed");
+        Assert.Equal(requests.Length, failedAfter - failedBefore);
     }
 
     private HttpClient RawClient(string client = "custos-test", bool otherCa = false)
