@@ -50,6 +50,7 @@ internal sealed class CustodianProcesses : IDisposable
                 var p = Process.Start(new ProcessStartInfo("dotnet", $"\"{cliDll}\" custodian serve --config \"{config}\"")
                 {
                     RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+                    Environment = { ["DOTNET_TieredCompilation"] = "0" }, // as warmed up as a long-running custodian, from the first request
                 })!;
                 p.OutputDataReceived += (_, _) => { };
                 p.ErrorDataReceived += (_, _) => { };
