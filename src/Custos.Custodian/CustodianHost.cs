@@ -71,6 +71,7 @@ public static partial class CustodianHost
         services.AddSingleton(new NodeIdentity(options.Name, options.Location.Country));
         services.AddSingleton(new SqliteDatabase(options.DatabasePath, time));
         services.AddSingleton<SqliteShareStore>();
+        services.AddSingleton<ShareCache>();
         services.AddSingleton<SqliteAuditLog>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<SqliteAuditLog>());
         services.AddSingleton<IAuditStore, SqliteAuditStore>();

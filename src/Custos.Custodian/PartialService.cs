@@ -12,7 +12,7 @@ namespace Custos.Custodian;
 /// point before the share touches it and names the <see cref="PointRejection"/> when it refuses. Every request,
 /// answered or refused, is one audit event, durable before the answer goes back.
 /// </summary>
-public sealed class PartialService(CustodianIdentity me, SqliteShareStore store, CustodianPolicy policy, CustodianAudit audit)
+public sealed class PartialService(CustodianIdentity me, SqliteShareStore store, ShareCache cache, CustodianPolicy policy, CustodianAudit audit)
 {
     /// <summary>The partial, or a refusal.</summary>
     public async Task<Outcome<PartialResponse>> ComputeAsync(TrustedServerOptions server, PartialRequest request, CancellationToken cancellationToken)
@@ -22,22 +22,28 @@ public sealed class PartialService(CustodianIdentity me, SqliteShareStore store,
         if (Bounds(request) is { } invalid) return await RefuseAsync(server, request, invalid, cancellationToken);
         if (policy.Check(server, request) is { } refusal)
             return await RefuseAsync(server, request, new Refusal(refusal.Code == "throttled" ? 429 : 403, refusal.Code, refusal.Reason), cancellationToken);
-        var stored = await store.GetAsync(request.KeyId, request.KeyVersion, request.Fingerprint, cancellationToken);
-        if (stored is not { State: ShareState.Active })
+        int index = 0;
+        PointRejection rejection = PointRejection.None;
+        var partial = await cache.UseAsync(request.KeyId, request.KeyVersion, request.Fingerprint, async () =>
+        {
+            var stored = await store.GetAsync(request.KeyId, request.KeyVersion, request.Fingerprint, cancellationToken);
+            if (stored is not { State: ShareState.Active }) return null;
+            return ShareSeal.Open(me.RootKey, stored.SealedShare, stored.KeyId, stored.KeyVersion, stored.Fingerprint, stored.Participant)
+                ?? throw new InvalidOperationException("a stored share does not open under this custodian's root key");
+        }, share =>
+        {
+            index = share.Index;
+            return PartialDecryption.TryCompute(share, request.Ephemeral, Encoding.UTF8.GetBytes(request.KeyId), request.KeyVersion, out rejection)
+                ?? (object)rejection;
+        });
+        if (partial is null)
             return await RefuseAsync(server, request, Refusal.NotFound("no-such-share",
                 $"this custodian holds no active share of key '{request.KeyId}' version {request.KeyVersion} in group {request.Fingerprint[..16]}"), cancellationToken);
-        PartialDecryption? partial;
-        PointRejection rejection;
-        using (var share = ShareSeal.Open(me.RootKey, stored.SealedShare, stored.KeyId, stored.KeyVersion, stored.Fingerprint, stored.Participant)
-            ?? throw new InvalidOperationException("a stored share does not open under this custodian's root key"))
-        {
-            partial = PartialDecryption.TryCompute(share, request.Ephemeral, Encoding.UTF8.GetBytes(request.KeyId), request.KeyVersion, out rejection);
-        }
-        if (partial is null)
+        if (partial is not PartialDecryption computed)
             return await RefuseAsync(server, request, new Refusal(422, "point-rejected", $"the ephemeral point is refused: {Describe(rejection)}", rejection.ToString()), cancellationToken);
-        await audit.AppendAsync(Event(server, request, AuditOutcome.Allowed, null, new() { ["index"] = stored.Participant.ToString(), ["fingerprint"] = stored.Fingerprint }),
+        await audit.AppendAsync(Event(server, request, AuditOutcome.Allowed, null, new() { ["index"] = index.ToString(), ["fingerprint"] = request.Fingerprint }),
             cancellationToken);
-        return new PartialResponse(partial.Encode());
+        return new PartialResponse(computed.Encode());
     }
 
     private async Task<Outcome<PartialResponse>> RefuseAsync(TrustedServerOptions server, PartialRequest request, Refusal refusal, CancellationToken cancellationToken)

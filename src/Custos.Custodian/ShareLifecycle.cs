@@ -10,7 +10,7 @@ namespace Custos.Custodian;
 /// resharing, the old share (proactive security needs the old shares erased). Each is one audit event written in the
 /// same transaction as the change.
 /// </summary>
-public sealed class ShareLifecycle(SqliteShareStore store, RoundService rounds, CustodianAudit audit)
+public sealed class ShareLifecycle(SqliteShareStore store, ShareCache cache, RoundService rounds, CustodianAudit audit)
 {
     /// <summary>Activates the group's pending share and deletes the others of the version.</summary>
     public async Task<Outcome<CommitResponse>> CommitAsync(string server, string keyId, int keyVersion, GroupRequest request, CancellationToken cancellationToken)
@@ -21,6 +21,7 @@ public sealed class ShareLifecycle(SqliteShareStore store, RoundService rounds, 
             {
                 ["fingerprint"] = request.Fingerprint, ["activated"] = a.ToString(), ["deleted"] = d.ToString(),
             }), cancellationToken);
+        cache.Forget(keyId, keyVersion);
         rounds.Forget(keyId, keyVersion);
         return new CommitResponse(activated, deleted);
     }
@@ -32,6 +33,7 @@ public sealed class ShareLifecycle(SqliteShareStore store, RoundService rounds, 
         int deleted = await store.DeletePendingAsync(keyId, keyVersion, request.Fingerprint, null,
             audit.Event(server, "custodian.share.abort", AuditOutcome.Allowed, null, keyId, keyVersion, new Dictionary<string, string> { ["fingerprint"] = request.Fingerprint }),
             cancellationToken);
+        cache.Forget(keyId, keyVersion);
         return new CommitResponse(0, deleted);
     }
 
@@ -42,6 +44,7 @@ public sealed class ShareLifecycle(SqliteShareStore store, RoundService rounds, 
         rounds.Forget(keyId, keyVersion);
         int deleted = await store.DeleteVersionAsync(keyId, keyVersion,
             audit.Event(server, "custodian.share.destroy", AuditOutcome.Allowed, null, keyId, keyVersion), cancellationToken);
+        cache.Forget(keyId, keyVersion);
         return new DestroyResponse(deleted);
     }
 

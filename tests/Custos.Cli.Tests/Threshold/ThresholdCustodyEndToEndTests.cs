@@ -151,6 +151,24 @@ public sealed class ThresholdCustodyEndToEndTests(CustodianCluster cluster) : IC
     }
 
     [Fact]
+    public async Task A_destroyed_key_version_answers_no_partial_even_right_after_being_used()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var custodians = cluster.Custodians();
+        var material = await custodians.GenerateAsync("key-destroy", 1, Spec(2, "custodian-a", "custodian-b", "custodian-c"), ct);
+        var (_, blob) = Wrap(material, "key-destroy");
+        using (var before = await UnwrapAsync(custodians, material, "key-destroy", blob)) Assert.Equal(ThresholdUnwrapFailure.None, before.Failure);
+
+        Assert.Empty(await custodians.DestroyAsync(material, "key-destroy", 1, ct));
+
+        using var after = await UnwrapAsync(custodians, material, "key-destroy", blob);
+        Assert.Equal(ThresholdUnwrapFailure.QuorumNotMet, after.Failure);
+        Assert.Equal(3, after.Faults.Count);
+        Assert.All(after.Faults, f => Assert.Contains("holds no active share", f.Detail, StringComparison.Ordinal));
+        foreach (var node in cluster.Nodes) Assert.Empty(ThresholdSecrets.Shares(node.DataDir, node.SealKeyFile, "key-destroy", 1));
+    }
+
+    [Fact]
     public async Task A_slow_custodian_does_not_stall_the_unwrap()
     {
         var ct = TestContext.Current.CancellationToken;
