@@ -60,10 +60,19 @@ internal sealed class RoundCoordinator(Func<string, CustodianClient> client)
         string? fingerprint = null;
         try
         {
-            var opened = await AllAsync(names, name => client(name).SendAsync(HttpMethod.Post, CustodianProtocol.Prefix + "/rounds",
+            // Any old-threshold of the old holders suffice: an old holder that leaves the group may be away (it keeps its old
+            // share until it is told to commit, and that share no longer combines with the new group).
+            var settled = await SettleAsync(names, name => client(name).SendAsync(HttpMethod.Post, CustodianProtocol.Prefix + "/rounds",
                 new OpenRoundRequest(roundId, "reshare", keyId, version, next.Threshold, participants, IndexOf(newByIndex, name), oldGroup, dealers),
                 CustodianJson.Default.OpenRoundRequest, CustodianJson.Default.OpenRoundResponse, Timeout(cancellationToken)));
-            var group = await RunRoundAsync(roundId, parameters, oldByIndex, newByIndex, opened, cancellationToken);
+            var failed = settled.Where(r => r.Value.Error is not null).ToList();
+            var away = failed.Where(r => !newByIndex.ContainsValue(r.Key)).Select(r => oldByIndex.First(kv => kv.Value == r.Key).Key).ToHashSet();
+            if (failed.Count > away.Count || oldByIndex.Count - away.Count < current.Group.Threshold)
+                throw new ThresholdException(string.Join("; ", failed.Select(r => $"custodian {r.Key}: {r.Value.Error}"))
+                    + (oldByIndex.Count - away.Count < current.Group.Threshold ? $"; resharing needs {current.Group.Threshold} of the current holders" : ""));
+            var opened = settled.Where(r => r.Value.Error is null).ToDictionary(r => r.Key, r => r.Value.Value!, StringComparer.Ordinal);
+            var present = oldByIndex.Where(kv => !away.Contains(kv.Key)).ToDictionary(kv => kv.Key, kv => kv.Value);
+            var group = await RunRoundAsync(roundId, parameters, present, newByIndex, opened, cancellationToken, away);
             fingerprint = group.Fingerprint;
             if (!group.PublicKey.Equals(current.Group.PublicKey)) throw new ThresholdException("resharing changed the public key; aborted");
             return new ThresholdMaterial(group, newByIndex, next.MinJurisdictions);
@@ -77,7 +86,7 @@ internal sealed class RoundCoordinator(Func<string, CustodianClient> client)
 
     // Deal → receive → answer → finish. Returns the group every recipient finished with.
     private async Task<ThresholdGroup> RunRoundAsync(string roundId, DkgParameters parameters, Dictionary<int, string> dealerNames,
-        Dictionary<int, string> recipientNames, Dictionary<string, OpenRoundResponse> opened, CancellationToken cancellationToken)
+        Dictionary<int, string> recipientNames, Dictionary<string, OpenRoundResponse> opened, CancellationToken cancellationToken, HashSet<int>? away = null)
     {
         var dealings = new List<Dealing>();
         var shares = new List<EncryptedDealtShare>();
@@ -125,9 +134,11 @@ internal sealed class RoundCoordinator(Func<string, CustodianClient> client)
 
         var transcript = new DkgTranscript(parameters, dealings, complaints, answers);
         var outcome = transcript.Outcome;
-        if (outcome.Faults.Count > 0 || outcome.Group is null)
+        // A dealer that was away dealt nothing (NoDealing): expected. Any other fault is an incident.
+        var faults = outcome.Faults.Where(f => !(f.Reason == ShareFault.NoDealing && away?.Contains(f.Dealer) == true)).ToList();
+        if (faults.Count > 0 || outcome.Group is null)
         {
-            var named = outcome.Faults.Select(f => $"custodian {dealerNames.GetValueOrDefault(f.Dealer, "?")}: {f}");
+            var named = faults.Select(f => $"custodian {dealerNames.GetValueOrDefault(f.Dealer, "?")}: {f}");
             throw new ThresholdException($"the round found faulty dealers and was aborted (no custodian keeps a share): {string.Join("; ", named)}"
                 + (outcome.Problem is { } p ? $"; {p}" : ""));
         }
@@ -196,17 +207,23 @@ internal sealed class RoundCoordinator(Func<string, CustodianClient> client)
     // Calls every custodian in parallel; a failure anywhere throws one ThresholdException naming every custodian that failed.
     private static async Task<Dictionary<string, T>> AllAsync<T>(IEnumerable<string> names, Func<string, Task<T>> call)
     {
-        var list = names.Distinct(StringComparer.Ordinal).ToList();
-        var tasks = list.Select(async name =>
+        var results = await SettleAsync(names, call);
+        var failed = results.Where(r => r.Value.Error is not null).Select(r => $"custodian {r.Key}: {r.Value.Error}").ToList();
+        if (failed.Count > 0) throw new ThresholdException(string.Join("; ", failed));
+        return results.ToDictionary(r => r.Key, r => r.Value.Value!, StringComparer.Ordinal);
+    }
+
+    // Calls every custodian in parallel; each answer or why it failed.
+    private static async Task<Dictionary<string, (T? Value, string? Error)>> SettleAsync<T>(IEnumerable<string> names, Func<string, Task<T>> call)
+    {
+        var tasks = names.Distinct(StringComparer.Ordinal).Select(async name =>
         {
             try { return (name, Value: await call(name), Error: (string?)null); }
             catch (CustodianCallException e) { return (name, Value: default(T), Error: e.Detail); }
             catch (OperationCanceledException) { return (name, Value: default(T), Error: "no answer in time"); }
         }).ToList();
         var results = await Task.WhenAll(tasks);
-        var failed = results.Where(r => r.Error is not null).Select(r => $"custodian {r.name}: {r.Error}").ToList();
-        if (failed.Count > 0) throw new ThresholdException(string.Join("; ", failed));
-        return results.ToDictionary(r => r.name, r => r.Value!, StringComparer.Ordinal);
+        return results.ToDictionary(r => r.name, r => ((T?)r.Value, r.Error), StringComparer.Ordinal);
     }
 
     private static CancellationToken Timeout(CancellationToken cancellationToken)

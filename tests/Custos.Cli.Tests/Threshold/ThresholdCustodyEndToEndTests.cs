@@ -273,6 +273,34 @@ public sealed class ThresholdCustodyEndToEndTests(CustodianCluster cluster) : IC
     }
 
     [Fact]
+    public async Task A_lost_custodian_is_replaced_by_resharing_without_it_and_deletes_its_old_share_when_it_is_back_and_told_again()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var custodians = cluster.Custodians();
+        var old = await custodians.GenerateAsync("key-lost", 1, Spec(2, "custodian-a", "custodian-b", "custodian-c"), ct);
+        var (dek, blob) = Wrap(old, "key-lost");
+        cluster['a'].Kill();
+        IReadOnlyList<string> unreachable;
+        ThresholdMaterial next;
+        try
+        {
+            next = await custodians.ReshareAsync(old, "key-lost", 1, Spec(2, "custodian-b", "custodian-c"), ct);
+            unreachable = await custodians.CommitReshareAsync(old, next, "key-lost", 1, ct);
+            using var outcome = await UnwrapAsync(custodians, next, "key-lost", blob);
+            Assert.Equal(dek, outcome.DataKey!.Reveal().ToArray());
+        }
+        finally
+        {
+            await cluster['a'].StartAsync();
+        }
+        Assert.Equal(["custodian-a"], unreachable);
+        Assert.Equal(old.Group.PublicKey, next.Group.PublicKey);
+        Assert.Single(ThresholdSecrets.Shares(cluster['a'].DataDir, cluster['a'].SealKeyFile, "key-lost", 1)); // its old share, until told
+        Assert.Empty(await custodians.CommitReshareAsync(old, next, "key-lost", 1, ct));
+        Assert.Empty(ThresholdSecrets.Shares(cluster['a'].DataDir, cluster['a'].SealKeyFile, "key-lost", 1));
+    }
+
+    [Fact]
     public async Task A_client_certificate_of_another_CA_or_of_no_configured_server_is_refused_at_the_handshake()
     {
         var ct = TestContext.Current.CancellationToken;
