@@ -27,6 +27,7 @@ public static class KeysCommands
             keys.Subcommands.Add(Simple(action, help, (api, key, ct) => api.PostAsync(KeyPath(key) + "/" + action, ApiJsonContext.Default.KeyResponse, ct)));
         }
         keys.Subcommands.Add(ScheduleDestructionCommand());
+        keys.Subcommands.Add(ReshareCommand());
         return keys;
     }
 
@@ -96,16 +97,58 @@ public static class KeysCommands
     {
         var alias = new Option<string?>("--alias") { Description = "Alias NAME (the key is then also alias/NAME)" };
         var custody = new Option<string?>("--custody") { Description = "software, hsm, threshold, remote (default: the server's defaultCustody, software unless configured)" };
+        var threshold = ThresholdOptions.Make();
         var attrs = AttributeOptions.Make();
-        var cmd = new Command("create", "Create a key") { alias, custody };
+        var cmd = new Command("create", "Create a key; a threshold key: --custody threshold --threshold K --custodians a,b,c [--min-jurisdictions M]") { alias, custody };
+        threshold.AddTo(cmd);
         attrs.AddTo(cmd);
         cmd.OnRun(async (p, ct) =>
         {
             using var api = Globals.Api(p);
             var a = attrs.Read(p);
+            var t = threshold.Read(p);
+            var split = t.K is null && t.Custodians is null && t.MinJurisdictions is null ? null : new CreateKey.ThresholdParameters(t.K, t.Custodians, t.MinJurisdictions);
             var body = new CreateKey.Request(StripAlias(p.GetValue(alias)), a.Description, a.Owner, p.GetValue(custody), null,
-                a.Classification, a.DataCategories, a.AllowedJurisdictions, a.RetentionDays, a.RotationPeriodDays, a.Tags);
+                a.Classification, a.DataCategories, a.AllowedJurisdictions, a.RetentionDays, a.RotationPeriodDays, a.Tags, split);
             Print(await api.SendAsync(HttpMethod.Post, "v1/keys", body, ApiJsonContext.Default.CreateKeyRequest, ApiJsonContext.Default.KeyResponse, ct), p);
+            return 0;
+        });
+        return cmd;
+    }
+
+    private sealed record ThresholdOptions(Option<int?> K, Option<string?> Custodians, Option<int?> MinJurisdictions)
+    {
+        public static ThresholdOptions Make() => new(
+            new("--threshold") { Description = "Threshold key: k, how many custodians it takes to unwrap (at least 2)" },
+            new("--custodians") { Description = "Threshold key: the custodians to hold shares, comma-separated (names from the server's threshold configuration)" },
+            new("--min-jurisdictions") { Description = "Threshold key: fewest distinct jurisdictions among any k custodians (default 1)" });
+
+        /// <summary>The values given (null when not given).</summary>
+        public ReshareKey.Request Read(ParseResult p) => new(p.GetValue(K),
+            p.GetValue(Custodians) is { } list ? list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries) : null,
+            p.GetValue(MinJurisdictions));
+
+        public void AddTo(Command c)
+        {
+            foreach (Option o in new Option[] { K, Custodians, MinJurisdictions }) c.Options.Add(o);
+        }
+    }
+
+    private static Command ReshareCommand()
+    {
+        var key = new Argument<string>("KEY") { Description = "Key id or alias/NAME" };
+        var version = new Option<int>("--version") { Description = "The version to reshare", Required = true };
+        var threshold = ThresholdOptions.Make();
+        var cmd = new Command("reshare",
+            "Reshare a version of a threshold key to the same or other custodians and threshold (omitted options are kept); its public key does not change, "
+            + "so data wrapped before still decrypts, and the old shares become useless") { key, version };
+        threshold.AddTo(cmd);
+        cmd.OnRun(async (p, ct) =>
+        {
+            using var api = Globals.Api(p);
+            var k = await api.SendAsync(HttpMethod.Post, KeyPath(p.GetValue(key)!) + $"/versions/{p.GetValue(version)}/reshare",
+                threshold.Read(p), ApiJsonContext.Default.ReshareKeyRequest, ApiJsonContext.Default.KeyResponse, ct);
+            Print(k, p);
             return 0;
         });
         return cmd;
@@ -182,7 +225,13 @@ public static class KeysCommands
         foreach (var v in k.Versions)
         {
             Console.WriteLine($"  v{v.Version,-4} {v.State,-10} {v.Keystore,-10} created {v.CreatedAt:u}{(v.DestroyedAt is { } x ? $", destroyed {x:u}" : "")}");
-            if (v.Evidence is { } e) Console.WriteLine($"        {Evidence(e)}");
+            if (v.Threshold is { } t)
+            {
+                Console.WriteLine($"        {t.K} of {t.N} custodians, any {t.K} in at least {t.MinJurisdictions} jurisdiction(s); group {t.GroupFingerprint[..16]}");
+                Console.WriteLine($"        public key {t.PublicKey}");
+                Console.WriteLine($"        custodians: {string.Join(", ", t.Custodians.Select(c => $"{c.Index}:{c.Name}{(c.Country is null ? "" : $" ({c.Country})")}"))}");
+            }
+            else if (v.Evidence is { } e) Console.WriteLine($"        {Evidence(e)}");
         }
     }
 

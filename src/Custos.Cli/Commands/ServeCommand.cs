@@ -71,10 +71,12 @@ public static class ServeCommand
             DataDir = Abs(options.DataDir),
             Tls = new TlsOptions { CertFile = Abs(options.Tls.CertFile), KeyFile = Abs(options.Tls.KeyFile) },
             ClientCertificates = options.ClientCertificates is { } cc ? cc with { CaFiles = [.. (cc.CaFiles ?? []).Select(f => Abs(f ?? ""))] } : null,
+            Threshold = options.Threshold is { } t
+                ? t with { CaFile = Abs(t.CaFile), ClientCertFile = Abs(t.ClientCertFile), ClientKeyFile = Abs(t.ClientKeyFile) } : null,
             DevMode = false,
         };
         if (options.Validate() is { } invalid) throw new CliException($"configuration: {invalid}", 2);
-        foreach (var f in new[] { options.Tls.CertFile, options.Tls.KeyFile })
+        foreach (var f in new[] { options.Tls.CertFile, options.Tls.KeyFile }.Concat(options.Threshold is { } th ? ThresholdServices.Files(th) : []))
         {
             if (!File.Exists(f)) throw new CliException($"configuration: file '{f}' does not exist", 2);
         }

@@ -29,6 +29,8 @@ public enum Operation
     DestroyKey,
     /// <summary>Approve or deny another principal's request ("approve").</summary>
     Approve,
+    /// <summary>Reshare a threshold key version to the same or other custodians, keeping its public key ("reshare").</summary>
+    ReshareKey,
 }
 
 /// <summary>The names operations have in policies and messages.</summary>
@@ -42,6 +44,7 @@ public static class Operations
         (Operation.DisableKey, "disable", "disable keys"),
         (Operation.DestroyKey, "destroy", "destroy keys"),
         (Operation.RotateKey, "rotate", "rotate keys"),
+        (Operation.ReshareKey, "reshare", "reshare threshold keys"),
         (Operation.Encrypt, "encrypt", "encrypt"),
         (Operation.Decrypt, "decrypt", "decrypt"),
         (Operation.GenerateDataKey, "generate-data-key", "generate data keys"),
@@ -51,12 +54,12 @@ public static class Operations
         (Operation.Administer, "administer", "administer Custos"),
     ];
 
-    /// <summary>Shorthands a rule may use: "*" (everything), "data" (the data plane), "lifecycle" (manage, disable, destroy, rotate).</summary>
+    /// <summary>Shorthands a rule may use: "*" (everything), "data" (the data plane), "lifecycle" (manage, disable, destroy, rotate, reshare).</summary>
     public static IReadOnlyDictionary<string, Operation[]> Groups { get; } = new Dictionary<string, Operation[]>(StringComparer.Ordinal)
     {
         ["*"] = Table.Select(t => t.Operation).ToArray(),
         ["data"] = [Operation.Encrypt, Operation.Decrypt, Operation.GenerateDataKey, Operation.Rewrap],
-        ["lifecycle"] = [Operation.ManageKey, Operation.DisableKey, Operation.DestroyKey, Operation.RotateKey],
+        ["lifecycle"] = [Operation.ManageKey, Operation.DisableKey, Operation.DestroyKey, Operation.RotateKey, Operation.ReshareKey],
     };
 
     /// <summary>Every operation name, in a stable order.</summary>

@@ -42,6 +42,7 @@ public sealed class ApprovalGate(IApprovalRepository repository, AuditRecorder a
             if (used is not null)
             {
                 if (useEvent is not null) principal.Request?.MarkRecorded();
+                if (principal.Request is { } info) await RecordGrantApprovalsAsync(info, used, cancellationToken);
                 return null;
             }
         }
@@ -68,6 +69,25 @@ public sealed class ApprovalGate(IApprovalRepository repository, AuditRecorder a
         if (pending.Id == candidate.Id && created is not null) principal.Request?.MarkRecorded();
         return Refusal(pending, decision);
     }
+
+    /// <summary>
+    /// Keeps on the request the signed approvals behind <paramref name="grant"/> (approver, algorithm, the approve statement,
+    /// the signature), so that keystores whose custodians judge each request themselves can forward them.
+    /// </summary>
+    private async Task RecordGrantApprovalsAsync(RequestInfo info, Grant grant, CancellationToken cancellationToken)
+    {
+        if (await repository.GetAsync(grant.ApprovalId, cancellationToken) is not { } approved) return;
+        var statement = ApprovalStatement.Bytes(approved, ApprovalVerdict.Approve);
+        info.RecordGrantApprovals([.. approved.Decisions.Where(d => d.Verdict == ApprovalVerdict.Approve).Select(d =>
+            new Threshold.ThresholdApproval(d.ApproverId, AlgorithmName(d.PublicKey), statement, d.Signature))]);
+    }
+
+    private static string AlgorithmName(byte[] publicKey) => Crypto.Signing.VerificationKey.FromSpki(publicKey)?.Algorithm switch
+    {
+        Crypto.Signing.SignatureAlgorithm.EcdsaP256Sha256 => "ecdsa-p256-sha256",
+        Crypto.Signing.SignatureAlgorithm.Ed25519 => "ed25519",
+        _ => "unknown",
+    };
 
     private static CustosError Refusal(ApprovalRequest pending, PolicyDecision decision)
     {

@@ -23,6 +23,8 @@ public static class ApprovedChange
     public const string Update = "key.update";
     /// <summary>Scheduling a key's destruction.</summary>
     public const string ScheduleDestruction = "key.schedule-destruction";
+    /// <summary>Resharing a threshold key version.</summary>
+    public const string Reshare = "key.reshare";
     /// <summary>Actions without parameters.</summary>
     public static IReadOnlyList<string> Plain { get; } = ["key.enable", "key.disable", "key.cancel-destruction", "key.rotate"];
 
@@ -30,7 +32,12 @@ public static class ApprovedChange
     public static string Describe(CreateKeyCommand c) => Create + " " + JsonSerializer.Serialize(new CreateParameters(
         c.Alias, c.Custody.Name(), c.Purpose.Name(), c.Spec.Name(), c.Attributes.Description, c.Attributes.Owner, c.Attributes.Classification.Name(),
         c.Attributes.DataCategories, c.Attributes.AllowedJurisdictions, c.Attributes.RetentionDays, c.Attributes.RotationPeriodDays,
-        new SortedDictionary<string, string>(c.Attributes.Tags.ToDictionary(), StringComparer.Ordinal)), ApprovalJson.Default.CreateParameters);
+        new SortedDictionary<string, string>(c.Attributes.Tags.ToDictionary(), StringComparer.Ordinal),
+        c.Threshold is { } t ? new ThresholdParameters(t.Threshold, t.Custodians, t.MinJurisdictions) : null), ApprovalJson.Default.CreateParameters);
+
+    /// <summary>The text of a resharing of version <paramref name="version"/> to <paramref name="next"/> (every field, so that an approval covers exactly it).</summary>
+    public static string DescribeReshare(int version, Threshold.ThresholdSpec next) => Reshare + " " + JsonSerializer.Serialize(
+        new ReshareParameters(version, new ThresholdParameters(next.Threshold, next.Custodians, next.MinJurisdictions)), ApprovalJson.Default.ReshareParameters);
 
     /// <summary>The text of an edit.</summary>
     public static string Describe(KeyUpdate u) => Update + " " + JsonSerializer.Serialize(new UpdateParameters(
@@ -43,7 +50,7 @@ public static class ApprovedChange
 
     /// <summary>True when an approval of <paramref name="parameters"/> can be run by <see cref="RunAsync"/>.</summary>
     public static bool IsRunnable(string? parameters) =>
-        parameters is not null && (Plain.Contains(parameters) || Split(parameters) is (Create or Update or ScheduleDestruction, not null));
+        parameters is not null && (Plain.Contains(parameters) || Split(parameters) is (Create or Update or ScheduleDestruction or Reshare, not null));
 
     /// <summary>The policy's view of the key a create request would make (approvers are checked against it).</summary>
     public static KeyFacts? FactsOfCreate(string parameters) =>
@@ -63,6 +70,8 @@ public static class ApprovedChange
                 return await keys.UpdateAsync(requester, key, update, cancellationToken);
             case ScheduleDestruction when json is not null && Read(json, ApprovalJson.Default.DestructionParameters) is { } d:
                 return await keys.ScheduleDestructionAsync(requester, key, d.PendingDays, cancellationToken);
+            case Reshare when json is not null && Read(json, ApprovalJson.Default.ReshareParameters) is { Threshold: { } t } r:
+                return await keys.ReshareAsync(requester, key, r.Version, new ReshareCommand(t.K, t.Custodians, t.MinJurisdictions), cancellationToken);
             case "key.enable" when json is null: return await keys.EnableAsync(requester, key, cancellationToken);
             case "key.disable" when json is null: return await keys.DisableAsync(requester, key, cancellationToken);
             case "key.cancel-destruction" when json is null: return await keys.CancelDestructionAsync(requester, key, cancellationToken);
@@ -87,7 +96,7 @@ public static class ApprovedChange
         {
             Description = p.Description, Owner = p.Owner, Classification = classification, DataCategories = p.DataCategories,
             AllowedJurisdictions = p.AllowedJurisdictions, RetentionDays = p.RetentionDays, RotationPeriodDays = p.RotationPeriodDays, Tags = p.Tags,
-        });
+        }, p.Threshold is { } t ? new Threshold.ThresholdSpec(t.K, t.Custodians, t.MinJurisdictions) : null);
     }
 
     private static KeyUpdate? ReadUpdate(string json)
@@ -115,7 +124,13 @@ public static class ApprovedChange
 internal sealed record CreateParameters(
     string? Alias, string Custody, string Purpose, string Spec, string Description, string Owner, string Classification,
     IReadOnlyList<string> DataCategories, IReadOnlyList<string> AllowedJurisdictions, int? RetentionDays, int? RotationPeriodDays,
-    SortedDictionary<string, string> Tags);
+    SortedDictionary<string, string> Tags, ThresholdParameters? Threshold = null);
+
+/// <summary>The threshold parameters of a create or a resharing.</summary>
+internal sealed record ThresholdParameters(int K, IReadOnlyList<string> Custodians, int MinJurisdictions);
+
+/// <summary>The parameters of a resharing: the version and what it becomes.</summary>
+internal sealed record ReshareParameters(int Version, ThresholdParameters Threshold);
 
 /// <summary>The canonical parameters of an edit (absent: unchanged).</summary>
 internal sealed record UpdateParameters(
@@ -133,4 +148,5 @@ internal sealed record DestructionParameters(int PendingDays);
 [JsonSerializable(typeof(CreateParameters))]
 [JsonSerializable(typeof(UpdateParameters))]
 [JsonSerializable(typeof(DestructionParameters))]
+[JsonSerializable(typeof(ReshareParameters))]
 internal sealed partial class ApprovalJson : JsonSerializerContext;

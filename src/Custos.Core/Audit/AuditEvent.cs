@@ -81,6 +81,10 @@ public sealed record AuditEvent
     /// <summary>What the keystore attested about new material when it was made (<c>key.create</c>, <c>key.rotate</c>), for an HSM
     /// <c>pkcs11.cka_local</c>, <c>pkcs11.cka_never_extractable</c>, the token's serial; never key material.</summary>
     public IReadOnlyDictionary<string, string>? Evidence { get; init; }
+    /// <summary>The custodians of a threshold key version the event involved (<c>data.decrypt</c> and other unwraps: combined and
+    /// faulty custodians; <c>key.create</c>, <c>key.rotate</c>: who holds shares; <c>key.reshare</c>: old and new groups). Last
+    /// member, so that events written before it keep their exact bytes.</summary>
+    public AuditThreshold? Threshold { get; init; }
 
     /// <summary>An event for one request (or background action); key, version and context are added with <c>with</c>.</summary>
     public static AuditEvent For(DateTimeOffset time, string node, string principal, RequestInfo? request, string operation, AuditOutcome outcome, string? errorCode) => new()
@@ -96,6 +100,7 @@ public sealed record AuditEvent
         RequestId = request?.RequestId,
         ClientAddress = request?.ClientAddress,
         Policy = request?.Decision,
+        Threshold = request?.Threshold,
     };
 
     /// <summary>As <see cref="For(DateTimeOffset, string, string, RequestInfo?, string, AuditOutcome, string?)"/>, naming the node and its country.</summary>

@@ -27,6 +27,18 @@ public sealed class RequestInfo(string requestId, string? clientAddress, Access.
     private int _decisionVersion;
     private string? _decisionRule;
 
+    /// <summary>What a threshold unwrap in this request did with the custodians (combined, faulty), for its audit event; null when none.</summary>
+    public AuditThreshold? Threshold { get; private set; }
+
+    /// <summary>Notes the custodians of a threshold unwrap (the last one counts; a request unwraps at most once).</summary>
+    public void RecordThreshold(AuditThreshold threshold) => Threshold = threshold;
+
+    /// <summary>The signed approvals of the quorum grant this request used, when it used one (forwarded to threshold custodians).</summary>
+    public IReadOnlyList<Threshold.ThresholdApproval>? GrantApprovals { get; private set; }
+
+    /// <summary>Notes the approvals of the grant the request used.</summary>
+    public void RecordGrantApprovals(IReadOnlyList<Threshold.ThresholdApproval> approvals) => GrantApprovals = approvals;
+
     /// <summary>Notes the policy decision (formatted only when an event reads it); the last one counts (a rewrap is decided for two keys).</summary>
     public void RecordDecision(int policyVersion, string ruleId) => (_decisionVersion, _decisionRule) = (policyVersion, ruleId);
     /// <summary>How many events the core recorded for this request.</summary>

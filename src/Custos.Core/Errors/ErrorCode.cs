@@ -55,6 +55,11 @@ public enum ErrorCode
     /// (its allowed jurisdictions or a residency rule of the policy); the message names key, rule and place.
     /// </summary>
     ResidencyViolation,
+    /// <summary>
+    /// Too few custodians of a threshold key answered with a valid partial decryption: the unwrap failed closed, nothing
+    /// was decrypted. The message says how many were needed and how many answered ("2 of 3 custodians needed, 1 answered").
+    /// </summary>
+    CustodiansUnavailable,
 }
 
 /// <summary>Stable wire names for <see cref="ErrorCode"/>.</summary>
@@ -86,6 +91,7 @@ public static class ErrorCodes
         ErrorCode.ApprovalRequired => "approval-required",
         ErrorCode.CeremonyPending => "ceremony-pending",
         ErrorCode.ResidencyViolation => "residency-violation",
+        ErrorCode.CustodiansUnavailable => "custodians-unavailable",
         _ => throw new ArgumentOutOfRangeException(nameof(code)),
     };
 }

@@ -37,7 +37,13 @@ public sealed class KeyVersion
     /// Facts the keystore attested about the material when the version was made (see
     /// <see cref="Ports.IKeystore.GetEvidenceAsync"/>); kept after destruction as a record; null when none.
     /// </summary>
-    public IReadOnlyDictionary<string, string>? Evidence { get; }
+    public IReadOnlyDictionary<string, string>? Evidence { get; private set; }
+
+    internal void ReplaceMaterial(byte[] material, IReadOnlyDictionary<string, string>? evidence)
+    {
+        Material = material;
+        Evidence = evidence;
+    }
 
     internal void MarkDestroyed(DateTimeOffset at)
     {

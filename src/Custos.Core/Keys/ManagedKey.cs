@@ -174,6 +174,20 @@ public sealed class ManagedKey
         return Touch(now);
     }
 
+    /// <summary>
+    /// Replaces the material handle (and evidence) of version <paramref name="number"/>, which must hold material: a
+    /// threshold version after resharing, whose public key is unchanged, so that everything wrapped under it still opens.
+    /// </summary>
+    public CustosError? ReplaceMaterial(int number, byte[] material, IReadOnlyDictionary<string, string>? evidence, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(material);
+        if (State is KeyState.Destroyed or KeyState.PendingDestruction) return IllegalTransition("reshare");
+        var version = FindVersion(number) ?? throw Error.Invariant($"key {Id} has no version {number}");
+        if (version.Material is null) throw Error.Invariant($"version {number} of key {Id} is destroyed");
+        version.ReplaceMaterial(material, evidence);
+        return Touch(now);
+    }
+
     /// <summary>Applies an edit of alias and attributes.</summary>
     public CustosError? Update(string? alias, KeyAttributes attributes, DateTimeOffset now)
     {

@@ -26,6 +26,20 @@ public sealed class ResidencyGuard(ActivePolicy policy, LegalRegister register, 
         return violations.Count == 0 ? null : Refusal(violations);
     }
 
+    /// <summary>
+    /// Null when the shares of <paramref name="key"/> may be held by <paramref name="custodians"/> with threshold
+    /// <paramref name="threshold"/> (see <see cref="ThresholdResidency"/>), else the refusal naming custodians and jurisdictions.
+    /// </summary>
+    public async ValueTask<CustosError?> CheckCustodiansAsync(KeyFacts key, int threshold, int minJurisdictions,
+        IReadOnlyList<Threshold.CustodianInfo> custodians, CancellationToken cancellationToken)
+    {
+        var active = await policy.GetAsync(cancellationToken);
+        var requirements = ResidencyEvaluator.RequirementsFor(key, active.Document);
+        var providers = await register.GetAsync(cancellationToken);
+        var violations = ThresholdResidency.Check(requirements, threshold, minJurisdictions, custodians, providers);
+        return violations.Count == 0 ? null : Refusal(violations);
+    }
+
     /// <summary>The refusal for <paramref name="violations"/>: every explanation, in order.</summary>
     public static CustosError Refusal(IReadOnlyList<ResidencyViolation> violations) =>
         new(ErrorCode.ResidencyViolation, string.Join("; ", violations.Select(v => v.Message)));

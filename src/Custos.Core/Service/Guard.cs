@@ -75,12 +75,26 @@ public sealed class Guard(SealManager seal, ActivePolicy policy, RuleRateLimiter
     }
 
     /// <summary>
-    /// True for operations that put material somewhere or use or change a key: create, rotate, manage (edit, enable)
+    /// Null unless the policy denies the request outright; consumes no approval, grant or rate. For operations that must
+    /// refuse a caller before they reveal anything about the key (its custody, its versions) in a more specific error.
+    /// </summary>
+    public async ValueTask<CustosError?> DeniedAsync(Principal principal, Operation operation, KeyFacts key, CancellationToken cancellationToken)
+    {
+        if (ReferenceEquals(principal, Principal.System)) return null;
+        var active = await policy.GetAsync(cancellationToken);
+        var decision = PolicyEvaluator.Evaluate(active.Document, active.Version, RequestFor(principal, operation, key));
+        if (decision.Kind != DecisionKind.Deny) return null;
+        principal.Request?.RecordDecision(active.Version, decision.RuleId);
+        return new CustosError(ErrorCode.Forbidden, decision.Reason);
+    }
+
+    /// <summary>
+    /// True for operations that put material somewhere or use or change a key: create, rotate, reshare, manage (edit, enable)
     /// and the data plane. Reading metadata, disabling and scheduling destruction are not: they reveal or place no
     /// material, and refusing them on a node outside a key's jurisdictions would only keep a stranded key usable longer.
     /// </summary>
     public static bool IsResidencyChecked(Operation operation) =>
-        operation is Operation.CreateKey or Operation.RotateKey or Operation.ManageKey || operation.IsDataPlane();
+        operation is Operation.CreateKey or Operation.RotateKey or Operation.ManageKey or Operation.ReshareKey || operation.IsDataPlane();
 
     private ValueTask<CustosError?> ResidencyAsync(Operation operation, KeyFacts? key, CancellationToken cancellationToken) =>
         key is not null && IsResidencyChecked(operation) ? residency.CheckAsync(key, cancellationToken) : ValueTask.FromResult<CustosError?>(null);

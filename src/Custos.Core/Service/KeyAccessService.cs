@@ -111,6 +111,7 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
             var version = key.Primary;
             if (keystores.ByName(version.Keystore) is not { } keystore)
                 return new CustosError(ErrorCode.CustodyUnavailable, $"keystore '{version.Keystore}' is not configured on this server");
+            if (keystore.CheckPlaintextLength(plaintext.Length) is { } unsupported) return unsupported;
             var blob = CiphertextBlob.ForEncryption(key.Id, version.Number);
             var payload = await keystore.EncryptAsync(new KeyVersionRef(key.Id, version.Number, key.Spec, version.Material!), plaintext, blob.Aad(context), cancellationToken);
             return new Encrypted(blob.WithPayload(payload), key.Id, version.Number);
@@ -137,7 +138,15 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
         if (version.Material is null) return new CustosError(ErrorCode.KeyDestroyed, $"version {version.Number} of key {key.Id} is destroyed");
         if (keystores.ByName(version.Keystore) is not { } keystore)
             return new CustosError(ErrorCode.CustodyUnavailable, $"keystore '{version.Keystore}' is not configured on this server");
-        var plaintext = await keystore.DecryptAsync(new KeyVersionRef(key.Id, version.Number, key.Spec, version.Material), blob.Payload, blob.Aad(context), cancellationToken);
+        SecretBytes? plaintext;
+        try
+        {
+            plaintext = await keystore.DecryptAsync(new KeyVersionRef(key.Id, version.Number, key.Spec, version.Material), blob.Payload, blob.Aad(context), principal, cancellationToken);
+        }
+        catch (CustodiansUnavailableException e)
+        {
+            return e.ToError(); // fails closed: too few custodians of a threshold key answered
+        }
         return plaintext is null ? CustosError.InvalidCiphertext : new Decrypted(plaintext, key.Id, version.Number);
     }
 }

@@ -4,12 +4,14 @@ using Custos.Core.Audit;
 using Custos.Core.Errors;
 using Custos.Core.Keys;
 using Custos.Core.Ports;
+using Custos.Core.Threshold;
 using Microsoft.Extensions.Logging;
 
 namespace Custos.Core.Service;
 
-/// <summary>What a caller asks for when creating a key.</summary>
-public sealed record CreateKeyCommand(string? Alias, KeyCustody Custody, KeyPurpose Purpose, KeySpec Spec, KeyAttributes Attributes);
+/// <summary>What a caller asks for when creating a key; <paramref name="Threshold"/> for custody threshold only (k, custodians, jurisdictions).</summary>
+public sealed record CreateKeyCommand(string? Alias, KeyCustody Custody, KeyPurpose Purpose, KeySpec Spec, KeyAttributes Attributes,
+    ThresholdSpec? Threshold = null);
 
 /// <summary>An edit of a key: null fields are left as they are.</summary>
 public sealed record KeyUpdate
@@ -40,7 +42,8 @@ public sealed record KeyUpdate
 /// </summary>
 public sealed partial class KeyManagementService(
     KeyResolver resolver, IKeyRepository repository, IKeystoreRegistry keystores, Guard guard,
-    AuditRecorder audit, Residency.ResidencyGuard residency, TimeProvider time, ILogger<KeyManagementService> log)
+    AuditRecorder audit, Residency.ResidencyGuard residency, TimeProvider time, ILogger<KeyManagementService> log,
+    ThresholdCustody? threshold = null)
 {
     private const int MaxAttempts = 5;
 
@@ -58,9 +61,13 @@ public sealed partial class KeyManagementService(
         if (command.Alias is not null && !KeyReference.IsValidAlias(command.Alias))
             return CustosError.Invalid($"alias '{command.Alias}' is not valid: 1-128 characters of letters, digits, '-', '_', '.'");
         if (command.Attributes.Validate() is { } invalid) return invalid;
+        if (CheckThresholdCommand(command) is { } invalidThreshold) return invalidThreshold;
         // The keystore is chosen first, so that residency judges the place the material would be made in.
         var keystore = keystores.ForCustody(command.Custody);
         var facts = KeyFacts.Of(command.Alias, command.Attributes) with { Keystores = keystore is null ? [] : [keystore.Name] };
+        // Shares only where the key may live: judged before approvals (nobody is asked to approve what residency refuses)
+        // and before any custodian is asked to generate.
+        if (command.Threshold is { } spec && await threshold!.CheckAsync(facts, spec, cancellationToken) is { } misplaced) return misplaced;
         if (await guard.CheckAsync(principal, Operation.CreateKey, facts, cancellationToken,
                 new ApprovalSubject(null, Approvals.ApprovedChange.Describe(command))) is { } denied) return denied;
         if (keystore is null)
@@ -70,7 +77,15 @@ public sealed partial class KeyManagementService(
 
         var now = time.GetUtcNow();
         var id = KeyIds.New(time);
-        var material = await keystore.CreateKeyAsync(id, 1, command.Spec, cancellationToken);
+        byte[] material;
+        try
+        {
+            material = await keystore.CreateKeyAsync(id, 1, command.Spec, new KeyCreation { Threshold = command.Threshold }, cancellationToken);
+        }
+        catch (CustodiansUnavailableException e)
+        {
+            return e.ToError();
+        }
         var evidence = await EvidenceAsync(keystore, new KeyVersionRef(id, 1, command.Spec, material), cancellationToken);
         var version = new KeyVersion(1, KeyVersionState.Enabled, keystore.Name, material, now, null, evidence);
         var key = ManagedKey.Create(id, command.Alias, command.Purpose, command.Custody, command.Spec, command.Attributes, version, now);
@@ -208,7 +223,25 @@ public sealed partial class KeyManagementService(
         if (keystores.ForCustody(key.Custody) is not { } keystore)
             return new CustosError(ErrorCode.CustodyUnavailable, $"custody '{key.Custody.Name()}' is not configured on this server");
         int number = key.NextVersionNumber;
-        var material = await keystore.CreateKeyAsync(key.Id, number, key.Spec, cancellationToken);
+        var creation = KeyCreation.None;
+        if (key.Custody == KeyCustody.Threshold)
+        {
+            // A rotation makes the new version with the primary version's threshold, custodians and jurisdiction requirement.
+            if (threshold is null) return ThresholdNotConfigured();
+            var previous = key.FindVersion(key.PrimaryVersion)?.Material is { } m ? ThresholdMaterial.TryDecode(m) : null;
+            if (previous is null) return new CustosError(ErrorCode.InvalidKeyState, $"key {key.Id} has no threshold material to take the custodians of the new version from");
+            if (await threshold.CheckAsync(KeyFacts.Of(key), previous.Spec, cancellationToken) is { } misplaced) return misplaced;
+            creation = new KeyCreation { Threshold = previous.Spec };
+        }
+        byte[] material;
+        try
+        {
+            material = await keystore.CreateKeyAsync(key.Id, number, key.Spec, creation, cancellationToken);
+        }
+        catch (CustodiansUnavailableException e)
+        {
+            return e.ToError();
+        }
         var evidence = await EvidenceAsync(keystore, new KeyVersionRef(key.Id, number, key.Spec, material), cancellationToken);
         return key.Rotate(new KeyVersion(number, KeyVersionState.Enabled, keystore.Name, material, now, null, evidence), now);
     }
@@ -265,6 +298,8 @@ public sealed partial class KeyManagementService(
                 await DropNewMaterialAsync(key, versionsBefore, cancellationToken);
                 return (deniedAfter, false);
             }
+            // ... and the custodians holding a threshold key's shares must still be allowed for what it becomes.
+            if (operation == Operation.ManageKey && await CheckCustodiansAsync(key, cancellationToken) is { } stranded) return (stranded, false);
             SaveOutcome outcome;
             try
             {
@@ -319,6 +354,7 @@ public sealed partial class KeyManagementService(
         {
             Location = await residency.DescribeAsync(version.Keystore, cancellationToken),
             Evidence = version.Evidence is { Count: > 0 } evidence ? new SortedDictionary<string, string>(evidence.ToDictionary(), StringComparer.Ordinal) : null,
+            Threshold = ThresholdOf(version) is { } material ? threshold!.Describe(material) : null,
         };
 
     private async Task DropNewMaterialAsync(ManagedKey key, int versionsBefore, CancellationToken cancellationToken)

@@ -27,7 +27,9 @@ public static class CustosHost
     public const long MaxRequestBody = 64 * 1024;
 
     /// <summary>Builds the web application (not started).</summary>
-    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    /// <remarks><paramref name="configureServices"/> runs after the custodians' network layer is registered and before the
+    /// threshold keystore is (tests register an in-process <see cref="Core.Threshold.IThresholdCustodians"/> there).</remarks>
+    public static WebApplication Build(ServerOptions options, Action<ILoggingBuilder>? configureLogging = null, Action<IServiceCollection>? configureServices = null)
     {
         if (options.Validate() is { } invalid) throw new ArgumentException(invalid);
         Directory.CreateDirectory(options.DataDir);
@@ -66,7 +68,7 @@ public static class CustosHost
             });
         });
 
-        AddCustos(builder.Services, options);
+        AddCustos(builder.Services, options, configureServices);
 
         var app = builder.Build();
         // Zero the keyring (and every key opened under it) when the server stops.
@@ -94,7 +96,7 @@ public static class CustosHost
     }
 
     /// <summary>Registers every Custos service (core, software keystore, SQLite storage).</summary>
-    public static void AddCustos(IServiceCollection services, ServerOptions options)
+    public static void AddCustos(IServiceCollection services, ServerOptions options, Action<IServiceCollection>? configureServices = null)
     {
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
@@ -159,13 +161,16 @@ public static class CustosHost
         services.AddSingleton<SoftwareKeystore>();
         services.AddSingleton<IKeystore>(sp => sp.GetRequiredService<SoftwareKeystore>());
         if (options.Hsm is { } hsm) HsmServices.Add(services, hsm);
+        ThresholdServices.AddCustodians(services, options);
+        configureServices?.Invoke(services);
+        ThresholdServices.AddKeystore(services);
         services.AddSingleton<IKeystoreRegistry, KeystoreRegistry>();
         services.AddHostedService<AutoUnsealService>();
     }
 
     /// <summary>
     /// Where this node and its keystores are: the software keystore lives on the node (its material is usable only
-    /// where the root key is, in the node's memory), the HSM at <c>hsm.location</c>.
+    /// where the root key is, in the node's memory), the HSM at <c>hsm.location</c>; threshold shares at their custodians.
     /// </summary>
     public static LocationMap Locations(ServerOptions options, IEnumerable<IKeystore> keystores)
     {
@@ -173,6 +178,8 @@ public static class CustosHost
         var onNode = new List<string>();
         foreach (var keystore in keystores)
         {
+            // Threshold material lives at the custodians of each version, judged per version (ThresholdResidency), not in one place.
+            if (keystore.Custody == KeyCustody.Threshold) continue;
             if (keystore.Custody == KeyCustody.Software) onNode.Add(keystore.Name);
             else elsewhere[keystore.Name] = keystore.Custody == KeyCustody.Hsm ? options.Hsm?.Location : null;
         }

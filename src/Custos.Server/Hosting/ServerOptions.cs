@@ -57,6 +57,9 @@ public sealed record ServerOptions
     /// </summary>
     public Core.Residency.Location? Location { get; set; }
 
+    /// <summary>Threshold custody: the custodians this server may split keys across, and how it reaches them; null: none.</summary>
+    public Core.Threshold.ThresholdOptions? Threshold { get; set; }
+
     /// <summary>
     /// Start even when stored keys are out of residency policy with this configuration (<c>custos serve
     /// --allow-stranded-keys</c>): they stay refused, the other keys work, and each is logged and audited. Never read
@@ -90,6 +93,7 @@ public sealed record ServerOptions
         if (Ceremonies.SecretKeyApprovals == 0 && !DevMode) return "ceremonies.secretKeyApprovals is 0: secret keys would be made without a ceremony; only dev mode may turn it off";
         if (Ceremonies.ApproverGroup is { } group && Core.Access.Roles.NormalizeGroups([group]) is { IsSuccess: false } badGroup) return "ceremonies.approverGroup: " + badGroup.Error.Message;
         if (Location?.Validate("location") is { } location) return location;
+        if (Threshold is not null && ThresholdServices.Validate(Threshold) is { } threshold) return threshold;
         return Hsm?.Validate() ?? RateLimits?.Validate();
     }
 }

@@ -275,13 +275,7 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>RFC 6962 leaf hash: SHA-256(0x00 || data).</summary>
-    internal static byte[] AuditLeafHash(ReadOnlySpan<byte> data)
-    {
-        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        sha.AppendData([0x00]);
-        sha.AppendData(data);
-        return sha.GetHashAndReset();
-    }
+    internal static byte[] AuditLeafHash(ReadOnlySpan<byte> data) => Custos.Crypto.Transparency.MerkleHash.LeafHash(data);
 
     private void DropWriterConnection()
     {

@@ -20,7 +20,7 @@ public sealed class SqliteKeyRepository : IKeyRepository
         INSERT INTO key_versions (key_id, version, state, keystore, material, created_at, destroyed_at, evidence)
         VALUES (@key_id, @version, @state, @keystore, @material, @created_at, @destroyed_at, @evidence)
         ON CONFLICT (key_id, version) DO UPDATE SET
-            state = excluded.state, material = excluded.material, destroyed_at = excluded.destroyed_at
+            state = excluded.state, material = excluded.material, destroyed_at = excluded.destroyed_at, evidence = excluded.evidence
         """;
 
     private const int SqliteConstraintUnique = 2067;      // SQLITE_CONSTRAINT_UNIQUE
@@ -183,8 +183,8 @@ public sealed class SqliteKeyRepository : IKeyRepository
         p.AddWithValue("@next_rotation_at", Time(key.NextRotationAt));
     }
 
-    /// <summary>Writes every version: new ones are inserted; existing ones get their state, material and
-    /// destruction time (a destroyed version's material becomes NULL, and secure_delete zeroes the old bytes).</summary>
+    /// <summary>Writes every version: new ones are inserted; existing ones get their state, material, evidence (both
+    /// replaced by a threshold resharing) and destruction time (a destroyed version's material becomes NULL, and secure_delete zeroes the old bytes).</summary>
     private static async Task UpsertVersionsAsync(SqliteConnection connection, SqliteTransaction transaction,
         ManagedKey key, CancellationToken ct)
     {

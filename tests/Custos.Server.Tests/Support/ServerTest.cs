@@ -29,8 +29,11 @@ public abstract class ServerTest : IAsyncLifetime
     /// <summary>Changes a test class makes to its servers' options before they start (for example rate limits).</summary>
     protected virtual ServerOptions Configure(ServerOptions options) => options;
 
+    /// <summary>Services a test class adds to its servers (an in-process <c>IThresholdCustodians</c>); none by default.</summary>
+    protected virtual Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? Services => null;
+
     /// <inheritdoc />
-    public async ValueTask InitializeAsync() => _server = await TestServer.StartAsync(o => Configure(o with { AuditLog = AuditLog }), Ct);
+    public async ValueTask InitializeAsync() => _server = await TestServer.StartAsync(o => Configure(o with { AuditLog = AuditLog }), Services, Ct);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Custos.Server.Hosting;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Custos.Server.Tests.Support;
@@ -74,6 +75,13 @@ public sealed class TestServer : IAsyncDisposable
     public static Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions> configure, CancellationToken ct, bool initialize = true) =>
         StartInAsync(NewFolder(), configure, ct, initialize);
 
+    /// <summary>
+    /// As <see cref="StartAsync(Func{ServerOptions, ServerOptions}, CancellationToken, bool)"/>, with <paramref name="services"/> adding
+    /// services before the threshold keystore is registered (an in-process <c>IThresholdCustodians</c>).
+    /// </summary>
+    public static Task<TestServer> StartAsync(Func<ServerOptions, ServerOptions> configure, Action<IServiceCollection>? services, CancellationToken ct) =>
+        StartInAsync(NewFolder(), configure, ct, initialize: true, services);
+
     /// <summary>A fresh folder for a server (on tmpfs when there is one: SQLite's fsyncs on a real disk would dominate the run time).</summary>
     public static string NewFolder()
     {
@@ -85,13 +93,14 @@ public sealed class TestServer : IAsyncDisposable
     /// Starts a server in <paramref name="dir"/>: a new one, or again one that <see cref="StopAsync"/> stopped (it unseals
     /// itself with the dev share kept there). A failed start stops the app and leaves the folder.
     /// </summary>
-    public static async Task<TestServer> StartInAsync(string dir, Func<ServerOptions, ServerOptions> configure, CancellationToken ct, bool initialize = true)
+    public static async Task<TestServer> StartInAsync(string dir, Func<ServerOptions, ServerOptions> configure, CancellationToken ct, bool initialize = true,
+        Action<IServiceCollection>? services = null)
     {
         for (int attempt = 1; ; attempt++)
         {
             var options = configure(DevMode.Options(dir, $"127.0.0.1:{FreePort()}") with { AuditLog = false });
             var logs = new LogCapture();
-            var app = CustosHost.Build(options, logging => { logging.ClearProviders(); logging.AddProvider(logs); });
+            var app = CustosHost.Build(options, logging => { logging.ClearProviders(); logging.AddProvider(logs); }, services);
             try
             {
                 await app.StartAsync(ct);

@@ -98,6 +98,25 @@ public abstract class KeyRepositoryContract
     }
 
     [Fact]
+    public async Task Update_replaces_the_material_and_evidence_of_an_existing_version()
+    {
+        var repository = CreateRepository();
+        var key = New("reshared");
+        await repository.InsertAsync(key, Ct);
+        var loaded = (await repository.GetAsync(key.Id, Ct))!;
+        var material = Material();
+        var evidence = new Dictionary<string, string> { ["threshold.group_fingerprint"] = "ab12" };
+
+        Check(loaded.ReplaceMaterial(1, material, evidence, T0.AddMinutes(5)));
+        Assert.Equal(SaveOutcome.Saved, await repository.UpdateAsync(loaded, Ct));
+
+        var stored = (await repository.GetAsync(key.Id, Ct))!;
+        KeyAssert.Equal(loaded, stored);
+        Assert.Equal(material, stored.Versions[0].Material);
+        Assert.Equal("ab12", stored.Versions[0].Evidence!["threshold.group_fingerprint"]);
+    }
+
+    [Fact]
     public async Task Update_stores_every_change_and_increments_the_revision()
     {
         var repository = CreateRepository();

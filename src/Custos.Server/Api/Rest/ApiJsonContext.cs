@@ -17,6 +17,7 @@ namespace Custos.Server.Api.Rest;
 [JsonSerializable(typeof(CreateKey.Request), TypeInfoPropertyName = "CreateKeyRequest")]
 [JsonSerializable(typeof(UpdateKey.Request), TypeInfoPropertyName = "UpdateKeyRequest")]
 [JsonSerializable(typeof(KeyTransitions.ScheduleDestructionRequest))]
+[JsonSerializable(typeof(ReshareKey.Request), TypeInfoPropertyName = "ReshareKeyRequest")]
 [JsonSerializable(typeof(KeyResponse))]
 [JsonSerializable(typeof(KeyListResponse))]
 [JsonSerializable(typeof(GenerateDataKey.Request), TypeInfoPropertyName = "GenerateDataKeyRequest")]

@@ -18,7 +18,8 @@ public static class ProblemMapper
         ErrorCode.NotFound => StatusCodes.Status404NotFound,
         ErrorCode.AliasAlreadyExists or ErrorCode.InvalidKeyState or ErrorCode.KeyDisabled or ErrorCode.KeyPendingDestruction
             or ErrorCode.KeyDestroyed or ErrorCode.AlreadyInitialized or ErrorCode.Conflict or ErrorCode.CeremonyPending => StatusCodes.Status409Conflict,
-        ErrorCode.Sealed or ErrorCode.NotInitialized or ErrorCode.Unavailable or ErrorCode.AuditUnavailable => StatusCodes.Status503ServiceUnavailable,
+        ErrorCode.Sealed or ErrorCode.NotInitialized or ErrorCode.Unavailable or ErrorCode.AuditUnavailable
+            or ErrorCode.CustodiansUnavailable => StatusCodes.Status503ServiceUnavailable,
         ErrorCode.Throttled => StatusCodes.Status429TooManyRequests,
         _ => StatusCodes.Status500InternalServerError,
     };
@@ -80,6 +81,7 @@ public static class ProblemMapper
         ErrorCode.ApprovalRequired => "Approval required",
         ErrorCode.CeremonyPending => "Init ceremony pending",
         ErrorCode.ResidencyViolation => "Residency violation",
+        ErrorCode.CustodiansUnavailable => "Custodians unavailable",
         _ => "Error",
     };
 }

@@ -29,6 +29,7 @@ public static class RestApi
         GetKey.Map(keys);
         UpdateKey.Map(keys);
         KeyTransitions.Map(keys);
+        ReshareKey.Map(keys);
         GenerateDataKey.Map(keys);
         Encrypt.Map(keys);
 

@@ -25,9 +25,10 @@ internal sealed class ApprovalServer : IAsyncDisposable
     public Dictionary<string, HttpClient> Clients { get; } = [];
     public Dictionary<string, string> Ids { get; } = [];
 
-    public static async Task<ApprovalServer> StartAsync(Func<Custos.Server.Hosting.ServerOptions, Custos.Server.Hosting.ServerOptions>? configure = null)
+    public static async Task<ApprovalServer> StartAsync(Func<Custos.Server.Hosting.ServerOptions, Custos.Server.Hosting.ServerOptions>? configure = null,
+        Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
-        var s = new ApprovalServer(await TestServer.StartAsync(o => (configure ?? (x => x))(o with { AuditLog = true }), Ct));
+        var s = new ApprovalServer(await TestServer.StartAsync(o => (configure ?? (x => x))(o with { AuditLog = true }), services, Ct));
         await PolicyTestHelpers.ActivateAsync(s.Server, new
         {
             rules = new object[]
@@ -44,6 +45,11 @@ internal sealed class ApprovalServer : IAsyncDisposable
                 new
                 {
                     id = "admins-destroy-restricted", roles = new[] { "key-admin" }, operations = new[] { "destroy" },
+                    keys = new { classifications = new[] { "restricted" } }, approvals = new { count = 2, group = Group },
+                },
+                new
+                {
+                    id = "admins-reshare-restricted", roles = new[] { "key-admin" }, operations = new[] { "reshare" },
                     keys = new { classifications = new[] { "restricted" } }, approvals = new { count = 2, group = Group },
                 },
                 new { id = "approvers-approve", roles = new[] { "approver" }, operations = new[] { "approve", "read" } },
