@@ -90,6 +90,32 @@ public sealed class ThresholdCustodyEndToEndTests(CustodianCluster cluster) : IC
     }
 
     [Fact]
+    public async Task A_Custos_server_with_a_threshold_section_makes_and_uses_a_threshold_key_through_the_custodian_processes()
+    {
+        var (cert, key) = cluster.Pki.Client("custos-test");
+        var custodians = string.Join(", ", cluster.Nodes.Select(n =>
+            $$"""{ "name": "{{n.Name}}", "address": "{{n.Address}}", "serverName": "{{n.Name}}", "location": { "country": "{{n.Country}}", "operator": "op-{{n.Name}}", "compellableBy": ["{{n.Country}}"] } }"""));
+        using var node = new ServeNode($$"""
+            "threshold": { "caFile": "{{cluster.Pki.CaFile}}", "clientCertFile": "{{cert}}", "clientKeyFile": "{{key}}", "custodians": [ {{custodians}} ] }
+            """);
+        await node.StartAsync();
+        await node.InitAsync(1, 1);
+        await node.UnsealAsync(1);
+        (await node.Cli.RunAsync("keys", "create", "--alias", "vault", "--custody", "threshold", "--threshold", "2", "--custodians", "custodian-a,custodian-b,custodian-c")).Ok();
+        using var http = node.Server!.Client(node.RootToken);
+        using var made = await http.PostAsJsonAsync("v1/keys/alias/vault/generate-data-key", new { encryptionContext = new { tenant = "e2e" } }, TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.OK, made.StatusCode);
+        var json = JsonDocument.Parse(await made.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).RootElement;
+
+        using var opened = await http.PostAsJsonAsync("v1/decrypt", new { ciphertextBlob = json.GetProperty("ciphertextBlob").GetString(), encryptionContext = new { tenant = "e2e" } },
+            TestContext.Current.CancellationToken);
+
+        var body = await opened.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.True(opened.StatusCode == HttpStatusCode.OK, body);
+        Assert.Equal(json.GetProperty("plaintext").GetString(), JsonDocument.Parse(body).RootElement.GetProperty("plaintext").GetString());
+    }
+
+    [Fact]
     public async Task A_custodian_that_returns_a_wrong_partial_is_excluded_and_reported_and_the_other_two_unwrap()
     {
         var ct = TestContext.Current.CancellationToken;
