@@ -27,6 +27,7 @@ public static class CliApp
         root.Subcommands.Add(TlsCommands.Create());
         root.Subcommands.Add(Commands.Audit.AuditCommands.Create());
         root.Subcommands.Add(ReportCommands.Create());
+        root.Subcommands.Add(CustodianCommands.Create());
         return root;
     }
 

@@ -2,6 +2,7 @@ using System.Text.RegularExpressions;
 using Custos.Core.Ports;
 using Custos.Core.Threshold;
 using Custos.Keystores.Threshold;
+using Custos.Threshold;
 
 namespace Custos.Server.Hosting;
 
@@ -19,10 +20,9 @@ public static partial class ThresholdServices
     public static void AddCustodians(IServiceCollection services, ServerOptions options)
     {
         if (options.Threshold is null) return;
-        // ───── HttpThresholdCustodians (issue 7, custodian network layer) is registered HERE when its branch lands: ─────
-        // services.AddSingleton<IThresholdCustodians>(sp => new HttpThresholdCustodians(options.Threshold, sp.GetRequiredService<TimeProvider>(),
-        //     sp.GetRequiredService<ILogger<HttpThresholdCustodians>>()));
-        // Until then a "threshold" section configures nothing, and custody threshold answers custody-unavailable.
+        // Paths in the section are already resolved against the configuration file (ServeCommand); certificates are read
+        // when the keystore first needs the custodians.
+        services.AddCustosThresholdCustodians(options.Threshold);
     }
 
     /// <summary>Registers the threshold keystore when an <see cref="IThresholdCustodians"/> has been registered (call after <see cref="AddCustodians"/>).</summary>

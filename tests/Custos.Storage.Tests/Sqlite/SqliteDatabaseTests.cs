@@ -15,7 +15,7 @@ namespace Custos.Storage.Tests.Sqlite;
 public sealed class SqliteDatabaseTests : IDisposable
 {
     /// <summary>The newest schema version this build has (the number of the last migration).</summary>
-    private const int LatestSchema = 9;
+    private const int LatestSchema = 10;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using Custos.Custodian;
+
+namespace Custos.Cli.Commands;
+
+/// <summary>
+/// <c>custos custodian init --dir D</c> (the node's root key file and DKG key) and <c>custos custodian serve --config
+/// FILE</c> (a custodian node for threshold custody: its own process, database, audit log and mutual-TLS identity).
+/// </summary>
+public static class CustodianCommands
+{
+    /// <summary>Builds the command group.</summary>
+    public static Command Create()
+    {
+        var group = new Command("custodian", "A custodian node holding shares of threshold keys (see docs/threshold.md)");
+        group.Subcommands.Add(Init());
+        group.Subcommands.Add(Serve());
+        return group;
+    }
+
+    private static Command Init()
+    {
+        var dir = new Option<DirectoryInfo>("--dir") { Description = "Folder for seal.key and dkg.key (created, mode 0700)", Required = true };
+        var cmd = new Command("init", "Make a custodian's root key file (seal.key) and its DKG encryption key (dkg.key), both mode 0600") { dir };
+        cmd.OnRun((p, _) =>
+        {
+            var folder = p.GetValue(dir)!.FullName;
+            Directory.CreateDirectory(folder);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            var seal = Path.Combine(folder, "seal.key");
+            var dkg = Path.Combine(folder, "dkg.key");
+            try
+            {
+                SealKeyFile.Create(seal);
+                DkgKey.Create(dkg);
+            }
+            catch (Exception e) when (e is InvalidOperationException or IOException)
+            {
+                throw new CliException(e.Message);
+            }
+            using var key = DkgKey.Load(dkg);
+            Console.WriteLine($"Wrote {seal} (root key: seals every share; keep it and back it up as you would the shares themselves)");
+            Console.WriteLine($"Wrote {dkg} (DKG key, fingerprint {key.PublicKey.Fingerprint})");
+            Console.WriteLine("Name both in the configuration ('sealKeyFile', 'dkgKeyFile') and run 'custos custodian serve --config FILE'.");
+            return Task.FromResult(0);
+        });
+        return cmd;
+    }
+
+    private static Command Serve()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "JSON configuration file", Required = true };
+        var cmd = new Command("serve", "Run a custodian node from a configuration file") { config };
+        cmd.OnRun(async (p, ct) =>
+        {
+            CustodianOptions options;
+            WebApplication app;
+            try
+            {
+                options = CustodianOptions.Load(p.GetValue(config)!.FullName);
+                app = CustodianHost.Build(options);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or UnauthorizedAccessException
+                or System.Security.Cryptography.CryptographicException or Custos.Core.Errors.CustosUnavailableException)
+            {
+                throw new CliException(e.Message, 2);
+            }
+            await using (app)
+            {
+                try
+                {
+                    await app.StartAsync(ct);
+                }
+                catch (IOException e)
+                {
+                    throw new CliException($"cannot listen on {options.Listen}: {e.Message}");
+                }
+                Console.WriteLine($"Custos custodian '{options.Name}' listening on https://{options.Listen} (data in {options.DataDir}); location: {options.Location.Describe()}");
+                Console.WriteLine("WARNING: this custodian's root key is a file on this machine (sealKeyFile): the weakest protection Custos offers. " +
+                    "Anyone who can read it and the database holds this custodian's shares.");
+                await app.WaitForShutdownAsync(ct);
+            }
+            return 0;
+        });
+        return cmd;
+    }
+}
