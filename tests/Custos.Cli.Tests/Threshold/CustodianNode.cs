@@ -109,6 +109,9 @@ public sealed class CustodianNode : IDisposable
         throw new TimeoutException($"custodian {Name} did not start:\n{Output}");
     }
 
+    /// <summary>True while its process runs.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
     /// <summary>SIGKILL: no shutdown code runs.</summary>
     public void Kill()
     {

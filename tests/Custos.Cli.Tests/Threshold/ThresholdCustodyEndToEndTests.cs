@@ -113,6 +113,33 @@ public sealed class ThresholdCustodyEndToEndTests(CustodianCluster cluster) : IC
         var body = await opened.Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
         Assert.True(opened.StatusCode == HttpStatusCode.OK, body);
         Assert.Equal(json.GetProperty("plaintext").GetString(), JsonDocument.Parse(body).RootElement.GetProperty("plaintext").GetString());
+
+        // Through the server too: one custodian killed still decrypts, two killed is a 503 with the count, restarted decrypts again.
+        async Task<(HttpStatusCode Status, string Body)> DecryptAsync()
+        {
+            using var response = await http.PostAsJsonAsync("v1/decrypt",
+                new { ciphertextBlob = json.GetProperty("ciphertextBlob").GetString(), encryptionContext = new { tenant = "e2e" } }, TestContext.Current.CancellationToken);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+        }
+        try
+        {
+            cluster['c'].Kill();
+            var one = await DecryptAsync();
+            Assert.True(one.Status == HttpStatusCode.OK, one.Body);
+            cluster['b'].Kill();
+            var two = await DecryptAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, two.Status);
+            var problem = JsonDocument.Parse(two.Body).RootElement;
+            Assert.EndsWith("custodians-unavailable", problem.GetProperty("type").GetString(), StringComparison.Ordinal);
+            Assert.Equal("2 of 3 custodians needed, 1 answered", problem.GetProperty("detail").GetString());
+            Assert.DoesNotContain("plaintext", two.Body, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Task.WhenAll(new[] { cluster['b'], cluster['c'] }.Where(n => !n.IsRunning).Select(n => n.StartAsync()));
+        }
+        var again = await DecryptAsync();
+        Assert.True(again.Status == HttpStatusCode.OK, again.Body);
     }
 
     [Fact]
