@@ -24,16 +24,7 @@ public static partial class CustodianHost
         ArgumentNullException.ThrowIfNull(options);
         if (options.Validate() is { } invalid) throw new ArgumentException(invalid);
         Directory.CreateDirectory(options.DataDir);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ContentRootPath = options.DataDir,
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-        });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        configureLogging?.Invoke(builder.Logging);
+        var builder = Custos.Server.Hosting.WebHostDefaults.CreateBuilder(options.DataDir, configureLogging);
 
         var time = TimeProvider.System;
         var trusted = new TrustedServers(options, time);

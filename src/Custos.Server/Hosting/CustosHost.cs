@@ -34,17 +34,7 @@ public static class CustosHost
         if (options.Validate() is { } invalid) throw new ArgumentException(invalid);
         Directory.CreateDirectory(options.DataDir);
 
-        // No configuration reload: it would put a file watcher on the data folder, woken by every database write.
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ContentRootPath = options.DataDir,
-            Args = ["--hostBuilder:reloadConfigOnChange=false"],
-        });
-        builder.Logging.ClearProviders();
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ "; o.UseUtcTimestamp = true; });
-        builder.Logging.SetMinimumLevel(LogLevel.Information);
-        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-        configureLogging?.Invoke(builder.Logging);
+        var builder = WebHostDefaults.CreateBuilder(options.DataDir, configureLogging);
 
         var certificate = X509Certificate2.CreateFromPemFile(options.Tls.CertFile, options.Tls.KeyFile);
         builder.WebHost.UseKestrelHttpsConfiguration();
