@@ -43,7 +43,6 @@ public sealed class SqliteAuditLog : IAuditLog, IAsyncDisposable
     private int _active;   // requests in flight that may still append
     private int _state;    // Idle, Gathering or Busy; written with full fences
     private volatile bool _closing;
-    private volatile bool _hinted;  // RequestStarted has been called: the requests in flight are known
     private volatile Exception? _failed;
     private long _commits;
 
@@ -84,11 +83,7 @@ public sealed class SqliteAuditLog : IAuditLog, IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public void RequestStarted()
-    {
-        if (!_hinted) _hinted = true;
-        Interlocked.Increment(ref _active);
-    }
+    public void RequestStarted() => Interlocked.Increment(ref _active);
 
     /// <inheritdoc />
     public void RequestEnded()
@@ -97,15 +92,7 @@ public sealed class SqliteAuditLog : IAuditLog, IAsyncDisposable
         if (Volatile.Read(ref _state) == Gathering && ReadyToCommit(Volatile.Read(ref _queued))) _signal.Set();
     }
 
-    /// <summary>
-    /// Commit now when the batch is full, on shutdown, or when waiting cannot bring more events: every request in
-    /// flight has queued its event and the thread pool has no queued work (such as a request just read from a
-    /// connection) that could start another.
-    /// </summary>
-    /// <remarks>A process that never announces its requests (<see cref="RequestStarted"/>; a custodian node) tells the log
-    /// nothing about what is on its way, and its queued thread-pool work is not requests: it commits whatever is queued.</remarks>
-    private bool ReadyToCommit(int queued) =>
-        queued >= MaxBatch || _closing || !_hinted || (queued >= Volatile.Read(ref _active) && ThreadPool.PendingWorkItemCount == 0);
+    private bool ReadyToCommit(int queued) => queued >= MaxBatch || queued >= Volatile.Read(ref _active) || _closing;
 
     private void WriterThread()
     {
