@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using Custos.Core.Audit;
 using Custos.Crypto.Threshold;
@@ -22,8 +23,8 @@ public sealed class PartialService(CustodianIdentity me, SqliteShareStore store,
         if (Bounds(request) is { } invalid) return await RefuseAsync(server, request, invalid, cancellationToken);
         if (policy.Check(server, request) is { } refusal)
             return await RefuseAsync(server, request, new Refusal(refusal.Code == "throttled" ? 429 : 403, refusal.Code, refusal.Reason), cancellationToken);
-        int index = 0;
         PointRejection rejection = PointRejection.None;
+        Task? durable = null;
         var partial = await cache.UseAsync(request.KeyId, request.KeyVersion, request.Fingerprint, async () =>
         {
             var stored = await store.GetAsync(request.KeyId, request.KeyVersion, request.Fingerprint, cancellationToken);
@@ -32,7 +33,11 @@ public sealed class PartialService(CustodianIdentity me, SqliteShareStore store,
                 ?? throw new InvalidOperationException("a stored share does not open under this custodian's root key");
         }, share =>
         {
-            index = share.Index;
+            // The point is checked first; once it is valid the answer is decided, so its event is made durable while the
+            // partial is computed (the fsync and the scalar multiplications overlap). It is still durable before the answer.
+            if (!P256Point.TryDecode(request.Ephemeral, out _, out rejection)) return (object)rejection;
+            durable ??= audit.AppendAsync(Event(server, request, AuditOutcome.Allowed, null,
+                new() { ["index"] = share.Index.ToString(CultureInfo.InvariantCulture), ["fingerprint"] = request.Fingerprint }), cancellationToken).AsTask();
             return PartialDecryption.TryCompute(share, request.Ephemeral, Encoding.UTF8.GetBytes(request.KeyId), request.KeyVersion, out rejection)
                 ?? (object)rejection;
         });
@@ -41,8 +46,7 @@ public sealed class PartialService(CustodianIdentity me, SqliteShareStore store,
                 $"this custodian holds no active share of key '{request.KeyId}' version {request.KeyVersion} in group {request.Fingerprint[..16]}"), cancellationToken);
         if (partial is not PartialDecryption computed)
             return await RefuseAsync(server, request, new Refusal(422, "point-rejected", $"the ephemeral point is refused: {Describe(rejection)}", rejection.ToString()), cancellationToken);
-        await audit.AppendAsync(Event(server, request, AuditOutcome.Allowed, null, new() { ["index"] = index.ToString(), ["fingerprint"] = request.Fingerprint }),
-            cancellationToken);
+        await durable!;
         return new PartialResponse(computed.Encode());
     }
 
