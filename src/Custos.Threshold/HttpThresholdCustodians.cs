@@ -138,7 +138,9 @@ public sealed class HttpThresholdCustodians : IThresholdCustodians, IDisposable
                 }
                 catch (OperationCanceledException) when (stop.IsCancellationRequested)
                 {
-                    faults[slot] = new CustodianFault(name, CustodianFaultKind.Unreachable, $"no answer within {_deadline.TotalMilliseconds:0} ms");
+                    // Cancelled because k valid partials were already in is not a fault; cancelled at the deadline is.
+                    if (!combiner.HasQuorum)
+                        faults[slot] = new CustodianFault(name, CustodianFaultKind.Unreachable, $"no answer within {_deadline.TotalMilliseconds:0} ms");
                 }
             }, CancellationToken.None);
         }
