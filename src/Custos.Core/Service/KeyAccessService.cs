@@ -9,25 +9,13 @@ using Custos.Crypto;
 namespace Custos.Core.Service;
 
 /// <summary>A data key: the plaintext (caller disposes it) and the blob to store beside the data.</summary>
-public sealed record DataKey(SecretBytes Plaintext, byte[] CiphertextBlob, string KeyId, int KeyVersion)
-{
-    /// <summary>How long and how much the caller may reuse the data key (the key's <c>dataKeyCaching</c> policy).</summary>
-    public DataKeyLease? Lease { get; init; }
-}
+public sealed record DataKey(SecretBytes Plaintext, byte[] CiphertextBlob, string KeyId, int KeyVersion);
 
 /// <summary>A ciphertext blob and the key version that made it.</summary>
-public sealed record Encrypted(byte[] CiphertextBlob, string KeyId, int KeyVersion)
-{
-    /// <summary>For encrypt and generate-data-key: the data-key lease the key's policy allows.</summary>
-    public DataKeyLease? Lease { get; init; }
-}
+public sealed record Encrypted(byte[] CiphertextBlob, string KeyId, int KeyVersion);
 
 /// <summary>A decrypted plaintext (caller disposes it) and the key version that decrypted it.</summary>
-public sealed record Decrypted(SecretBytes Plaintext, string KeyId, int KeyVersion)
-{
-    /// <summary>For decrypt: the data-key lease the key's policy allows.</summary>
-    public DataKeyLease? Lease { get; init; }
-}
+public sealed record Decrypted(SecretBytes Plaintext, string KeyId, int KeyVersion);
 
 /// <summary>A re-encrypted blob, with where it came from and where it went.</summary>
 public sealed record Rewrapped(byte[] CiphertextBlob, string KeyId, int KeyVersion, string SourceKeyId, int SourceKeyVersion);
@@ -62,7 +50,7 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
             return encrypted.Error;
         }
         var e = encrypted.Value;
-        return new DataKey(dek, e.CiphertextBlob, e.KeyId, e.KeyVersion) { Lease = e.Lease };
+        return new DataKey(dek, e.CiphertextBlob, e.KeyId, e.KeyVersion);
     }
 
     /// <summary>Encrypts up to 4 KiB under the key's primary version.</summary>
@@ -127,10 +115,7 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
             if (keystore.CheckPlaintextLength(plaintext.Length) is { } unsupported) return unsupported;
             var blob = CiphertextBlob.ForEncryption(key.Id, version.Number);
             var payload = await keystore.EncryptAsync(new KeyVersionRef(key.Id, version.Number, key.Spec, version.Material!), plaintext, blob.Aad(context), cancellationToken);
-            return new Encrypted(blob.WithPayload(payload), key.Id, version.Number)
-            {
-                Lease = operation is Operation.GenerateDataKey or Operation.Encrypt ? await LeaseAsync(key, cancellationToken) : null,
-            };
+            return new Encrypted(blob.WithPayload(payload), key.Id, version.Number);
         }
         finally
         {
@@ -164,10 +149,15 @@ public sealed class KeyAccessService(KeyResolver resolver, IKeystoreRegistry key
             return e.ToError(); // fails closed: too few custodians of a threshold key answered
         }
         if (plaintext is null) return CustosError.InvalidCiphertext;
-        return new Decrypted(plaintext, key.Id, version.Number) { Lease = operation == Operation.Decrypt ? await LeaseAsync(key, cancellationToken) : null };
+        return new Decrypted(plaintext, key.Id, version.Number);
     }
 
-    /// <summary>The data-key lease the policy in force gives <paramref name="key"/> (none without a policy source).</summary>
-    private async ValueTask<DataKeyLease?> LeaseAsync(ManagedKey key, CancellationToken cancellationToken) =>
-        policy is null ? null : DataKeyLeases.LeaseFor((await policy.GetAsync(cancellationToken)).Document, KeyFacts.Of(key));
+    /// <summary>
+    /// The data-key lease the policy in force gives key <paramref name="keyId"/> (none without a policy source or for an unknown
+    /// key). Asked for by a front-end after a generate-data-key, encrypt or decrypt it served, and only when the client wants
+    /// leases, so that the data plane does not evaluate caching rules for clients that ignore them.
+    /// </summary>
+    public async ValueTask<DataKeyLease?> LeaseAsync(string keyId, CancellationToken cancellationToken) =>
+        policy is null || await resolver.ReadByIdAsync(keyId, cancellationToken) is not { } key ? null
+            : DataKeyLeases.LeaseFor((await policy.GetAsync(cancellationToken)).Document, KeyFacts.Of(key));
 }

@@ -1,4 +1,5 @@
 using Custos.Core.Access.Policy;
+using Custos.Core.Service;
 
 namespace Custos.Server.Api.Rest.DataPlane;
 
@@ -12,8 +13,8 @@ public sealed record DataKeyLeaseBody(bool Allowed, int MaxAgeSeconds, long MaxM
     /// <summary>The request header a client sends to receive leases.</summary>
     public const string RequestHeader = "Custos-Data-Key-Lease";
 
-    /// <summary>The lease to put in the response: null unless the request asked for it and the core gave one.</summary>
-    public static DataKeyLeaseBody? For(HttpContext http, DataKeyLease? lease) =>
-        lease is null || !http.Request.Headers.ContainsKey(RequestHeader) ? null
+    /// <summary>The lease to put in the response for key <paramref name="keyId"/>: null unless the request asked for one (then the policy is consulted).</summary>
+    public static async ValueTask<DataKeyLeaseBody?> ForAsync(HttpContext http, KeyAccessService access, string keyId, CancellationToken cancellationToken) =>
+        !http.Request.Headers.ContainsKey(RequestHeader) || await access.LeaseAsync(keyId, cancellationToken) is not { } lease ? null
             : new DataKeyLeaseBody(lease.Allowed, lease.MaxAgeSeconds, lease.MaxMessages, lease.MaxBytes);
 }

@@ -31,8 +31,9 @@ public static class Decrypt
         var result = await access.DecryptAsync(http.Principal(), blob, context.Value, ct);
         if (!result.IsSuccess) return ProblemMapper.ToResult(result.Error);
         using var secret = result.Value.Plaintext;
+        var lease = await DataKeyLeaseBody.ForAsync(http, access, result.Value.KeyId, ct);
         var plaintext = secret.Reveal().ToArray();
-        return new SecretJson<Response>(new Response(plaintext, result.Value.KeyId, result.Value.KeyVersion) { DataKeyLease = DataKeyLeaseBody.For(http, result.Value.Lease) },
+        return new SecretJson<Response>(new Response(plaintext, result.Value.KeyId, result.Value.KeyVersion) { DataKeyLease = lease },
             ApiJsonContext.Default.DecryptResponse, plaintext);
     }
 }

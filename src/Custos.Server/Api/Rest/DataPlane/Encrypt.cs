@@ -33,7 +33,9 @@ public static class Encrypt
             var context = ContextBinding.From(body.Value?.EncryptionContext);
             if (!context.IsSuccess) return ProblemMapper.ToResult(context.Error);
             var result = await access.EncryptAsync(http.Principal(), key.Reference, plaintext, context.Value, ct);
-            return result.ToHttp(r => new Response(r.CiphertextBlob, r.KeyId, r.KeyVersion) { DataKeyLease = DataKeyLeaseBody.For(http, r.Lease) });
+            if (!result.IsSuccess) return ProblemMapper.ToResult(result.Error);
+            var lease = await DataKeyLeaseBody.ForAsync(http, access, result.Value.KeyId, ct);
+            return result.ToHttp(r => new Response(r.CiphertextBlob, r.KeyId, r.KeyVersion) { DataKeyLease = lease });
         }
         finally
         {

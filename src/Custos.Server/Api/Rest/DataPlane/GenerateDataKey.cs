@@ -31,11 +31,9 @@ public static class GenerateDataKey
         var result = await access.GenerateDataKeyAsync(http.Principal(), key.Reference, context.Value, body.Value?.NumberOfBytes ?? 32, ct);
         if (!result.IsSuccess) return ProblemMapper.ToResult(result.Error);
         using var dek = result.Value.Plaintext;
+        var lease = await DataKeyLeaseBody.ForAsync(http, access, result.Value.KeyId, ct);
         var plaintext = dek.Reveal().ToArray();
-        return new SecretJson<Response>(new Response(plaintext, result.Value.CiphertextBlob, result.Value.KeyId, result.Value.KeyVersion)
-            {
-                DataKeyLease = DataKeyLeaseBody.For(http, result.Value.Lease),
-            },
+        return new SecretJson<Response>(new Response(plaintext, result.Value.CiphertextBlob, result.Value.KeyId, result.Value.KeyVersion) { DataKeyLease = lease },
             ApiJsonContext.Default.GenerateDataKeyResponse, plaintext);
     }
 }
