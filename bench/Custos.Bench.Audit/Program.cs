@@ -6,11 +6,14 @@ using Custos.Cli.Audit;
 // Time to verify a one-million-event audit log: see docs/benchmarks.md.
 //   dotnet run -c Release --project bench/Custos.Bench.Audit -- [--events 1000000] [--runs 3] [--dir DIR] [--live]
 // The log is written once into DIR (default: a temporary folder, removed at the end) and reused when DIR is given.
+// --append-loop SECONDS instead measures the audit log's own append cost (events/s, CPU per event) with concurrent appenders.
 // --live also times `custos audit verify` against a real `custos dev` server holding as many events (built with ./custos).
 long events = 1_000_000;
 int runs = 3;
 string? keepDir = null;
 bool live = false;
+double? appendLoop = null;
+int[] appenders = [1, 16, 64, 256];
 for (int i = 0; i < args.Length; i++)
 {
     switch (args[i])
@@ -19,12 +22,19 @@ for (int i = 0; i < args.Length; i++)
         case "--runs" when i + 1 < args.Length: runs = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
         case "--dir" when i + 1 < args.Length: keepDir = args[++i]; break;
         case "--live": live = true; break;
+        case "--append-loop" when i + 1 < args.Length: appendLoop = double.Parse(args[++i], CultureInfo.InvariantCulture); break;
+        case "--appenders" when i + 1 < args.Length: appenders = [.. args[++i].Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture))]; break;
         default:
-            Console.Error.WriteLine("usage: Custos.Bench.Audit [--events N] [--runs R] [--dir DIR] [--live]");
+            Console.Error.WriteLine("usage: Custos.Bench.Audit [--events N] [--runs R] [--dir DIR] [--live] | --append-loop SECONDS [--appenders 1,16,64,256] [--runs R]");
             return 2;
     }
 }
 if (events < 1 || runs < 1) { Console.Error.WriteLine("bench: --events and --runs must be at least 1"); return 2; }
+if (appendLoop is { } loopSeconds)
+{
+    using var loopCts = new CancellationTokenSource();
+    return await AppendLoop.RunAsync(loopSeconds, appenders, runs, loopCts.Token);
+}
 
 string dir = keepDir ?? Path.Combine(Path.GetTempPath(), "custos-bench-audit-" + Guid.NewGuid().ToString("N")[..8]);
 using var cts = new CancellationTokenSource();

@@ -103,9 +103,28 @@ public sealed record AuditEvent
         Threshold = request?.Threshold,
     };
 
-    /// <summary>As <see cref="For(DateTimeOffset, string, string, RequestInfo?, string, AuditOutcome, string?)"/>, naming the node and its country.</summary>
-    public static AuditEvent For(DateTimeOffset time, NodeIdentity node, string principal, RequestInfo? request, string operation, AuditOutcome outcome, string? errorCode) =>
-        For(time, node.Name, principal, request, operation, outcome, errorCode) with { NodeCountry = node.Country };
+    /// <summary>As <see cref="For(DateTimeOffset, string, string, RequestInfo?, string, AuditOutcome, string?)"/>, naming the node and its country,
+    /// and with the key, version and context hashes set at once (one object: this is built for every request).</summary>
+    public static AuditEvent For(DateTimeOffset time, NodeIdentity node, string principal, RequestInfo? request, string operation, AuditOutcome outcome, string? errorCode,
+        string? keyId = null, int? keyVersion = null, IReadOnlyDictionary<string, string>? contextHashes = null) => new()
+    {
+        Time = time,
+        Node = node.Name,
+        NodeCountry = node.Country,
+        Principal = principal,
+        Operation = operation,
+        Outcome = outcome,
+        ErrorCode = errorCode,
+        Justification = request?.Justification?.Code,
+        JustificationText = request?.Justification?.Text,
+        RequestId = request?.RequestId,
+        ClientAddress = request?.ClientAddress,
+        Policy = request?.Decision,
+        Threshold = request?.Threshold,
+        KeyId = keyId,
+        KeyVersion = keyVersion,
+        ContextHashes = contextHashes,
+    };
 
     /// <summary>The bytes hashed into the Merkle log.</summary>
     public byte[] ToLeafData() => JsonSerializer.SerializeToUtf8Bytes(this, AuditJson.Default.AuditEvent);
@@ -118,7 +137,13 @@ public sealed record AuditEvent
     }
 
     /// <summary>Wire name of an outcome.</summary>
-    public static string Name(AuditOutcome outcome) => outcome.ToString().ToLowerInvariant();
+    public static string Name(AuditOutcome outcome) => outcome switch
+    {
+        AuditOutcome.Allowed => "allowed",
+        AuditOutcome.Denied => "denied",
+        AuditOutcome.Failed => "failed",
+        _ => outcome.ToString().ToLowerInvariant(),
+    };
 }
 
 /// <summary>Canonical JSON of audit events.</summary>

@@ -35,6 +35,7 @@ public sealed class SqliteAuditLog : IAuditLog, IAsyncDisposable
 
     private readonly SqliteDatabase _database;
     private readonly ConcurrentQueue<Pending> _queue = new();
+    private readonly List<AuditEvent> _events = new(MaxBatch); // the batch being committed (writer thread only)
     private readonly ManualResetEventSlim _signal = new(false, spinCount: 0);
     private readonly Thread _writer;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -64,8 +65,8 @@ public sealed class SqliteAuditLog : IAuditLog, IAsyncDisposable
     /// <summary>Longest time the writer waits for more events before it commits.</summary>
     public TimeSpan GatherWindow { get; }
 
-    /// <summary>Transactions attempted so far (for tests of the batching).</summary>
-    internal long Commits => Interlocked.Read(ref _commits);
+    /// <summary>Transactions attempted so far (for tests and benchmarks of the batching).</summary>
+    public long Commits => Interlocked.Read(ref _commits);
 
     /// <inheritdoc />
     public ValueTask AppendAsync(AuditEvent auditEvent, CancellationToken cancellationToken)
@@ -152,11 +153,9 @@ public sealed class SqliteAuditLog : IAuditLog, IAsyncDisposable
         var started = Stopwatch.GetTimestamp();
         try
         {
-            _database.WriteAsync("append to the audit log", async (connection, transaction, ct) =>
-            {
-                foreach (var p in batch) await _database.StageAuditAsync(connection, transaction, p.Event, ct);
-                return (true, true);
-            }, CancellationToken.None).GetAwaiter().GetResult();
+            _events.Clear();
+            foreach (var p in batch) _events.Add(p.Event);
+            _database.AppendAudit(_events);
             BatchSize.Record(batch.Count);
             CommitTime.Record(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             Release(batch, null);
@@ -175,6 +174,7 @@ public sealed class SqliteAuditLog : IAuditLog, IAsyncDisposable
     /// </summary>
     private static void Release(List<Pending> batch, Exception? failure)
     {
+
         var slices = Math.Clamp(batch.Count / 8, 1, Environment.ProcessorCount);
         var per = (batch.Count + slices - 1) / slices;
         for (int i = 0; i < batch.Count; i += per)

@@ -34,7 +34,7 @@ public sealed class SqliteDatabase : IDisposable
     private List<byte[]>? _auditLeaves;
     private Custos.Crypto.Transparency.CompactRange? _auditRange;
     private readonly List<byte[]> _auditStagedHashes = [];
-    private SqliteCommand? _auditInsert; // prepared once on the writer connection, reused for every staged event
+    private AuditStatements? _auditStatements; // prepared once on the writer connection, reused for every staged event
     private SqliteConnection? _writerConnection; // one connection for all writes (they are serialized anyway)
     private int _disposed;
 
@@ -150,19 +150,12 @@ public sealed class SqliteDatabase : IDisposable
         {
             var connection = _writerConnection ??= await OpenConnectionAsync(cancellationToken);
             await using var transaction = connection.BeginTransaction(deferred: false);
-            _auditStaged = 0;
-            _auditStagedHashes.Clear();
-            if (_auditInsert is not null) _auditInsert.Transaction = transaction;
+            ClearStagedAudit();
             var (value, commit) = await work(connection, transaction, cancellationToken);
             if (commit)
             {
                 await transaction.CommitAsync(cancellationToken);
-                _auditNext += _auditStaged;
-                foreach (var h in _auditStagedHashes)
-                {
-                    _auditLeaves!.Add(h);
-                    _auditRange!.Append(h);
-                }
+                PublishStagedAudit();
             }
             else
             {
@@ -187,6 +180,70 @@ public sealed class SqliteDatabase : IDisposable
     }
 
     /// <summary>
+    /// Appends audit events as the next leaves of the audit log in one transaction of their own, synchronously: the
+    /// audit log's writer thread (<see cref="SqliteAuditLog"/>) calls it for each batch, so that the path every
+    /// request's event takes has no asynchronous steps. Throws <see cref="CustosUnavailableException"/> when the
+    /// transaction does not commit; then none of the events was written.
+    /// </summary>
+    internal void AppendAudit(IReadOnlyList<Core.Audit.AuditEvent> events)
+    {
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        _writer.Wait();
+        try
+        {
+            var connection = _writerConnection ??= Open();
+            var statements = AuditStatementsFor(connection);
+            statements.Begin();
+            try
+            {
+                if (_auditLeaves is null) EnsureAuditLoadedAsync(connection, null, CancellationToken.None).GetAwaiter().GetResult();
+                ClearStagedAudit();
+                foreach (var auditEvent in events) StageAudit(connection, auditEvent);
+                statements.Commit();
+            }
+            catch
+            {
+                statements.RollbackIfOpen();
+                throw;
+            }
+            PublishStagedAudit();
+        }
+        catch (Exception ex) when (IsDatabaseFailure(ex))
+        {
+            DropWriterConnection();
+            throw Error.Unavailable("database append to the audit log failed", ex);
+        }
+        catch
+        {
+            DropWriterConnection();
+            throw;
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
+
+    private AuditStatements AuditStatementsFor(SqliteConnection connection) => _auditStatements ??= new AuditStatements(connection);
+
+    private void ClearStagedAudit()
+    {
+        _auditStaged = 0;
+        _auditStagedHashes.Clear();
+    }
+
+    /// <summary>After a commit: the staged leaves are part of the log.</summary>
+    private void PublishStagedAudit()
+    {
+        _auditNext += _auditStaged;
+        foreach (var h in _auditStagedHashes)
+        {
+            _auditLeaves!.Add(h);
+            _auditRange!.Append(h);
+        }
+    }
+
+    /// <summary>
     /// Adds an audit event as the next leaf of the audit log, inside the current write transaction (call
     /// only from a <see cref="WriteAsync"/> callback): it becomes durable exactly when the transaction
     /// commits, together with whatever else the transaction changes.
@@ -194,33 +251,17 @@ public sealed class SqliteDatabase : IDisposable
     internal async Task StageAuditAsync(SqliteConnection connection, SqliteTransaction transaction, Core.Audit.AuditEvent auditEvent, CancellationToken cancellationToken)
     {
         await EnsureAuditLoadedAsync(connection, transaction, cancellationToken);
+        StageAudit(connection, auditEvent);
+    }
+
+    private void StageAudit(SqliteConnection connection, Core.Audit.AuditEvent auditEvent)
+    {
         long index = _auditNext + _auditStaged;
         var previous = _auditStagedHashes.Count > 0 ? _auditStagedHashes[^1] : _auditLeaves!.Count > 0 ? _auditLeaves[^1] : null;
         auditEvent = auditEvent with { Index = index, Previous = previous is null ? null : Convert.ToBase64String(previous) };
         var data = auditEvent.ToLeafData();
         var leafHash = AuditLeafHash(data);
-        var insert = _auditInsert;
-        if (insert is null)
-        {
-            insert = connection.CreateCommand();
-            insert.Transaction = transaction;
-            insert.CommandText = "INSERT INTO audit_events (idx, leaf_hash, event, time, principal, operation, key_id, outcome) "
-                + "VALUES ($idx, $leaf_hash, $event, $time, $principal, $operation, $key_id, $outcome)";
-            foreach (var name in new[] { "$idx", "$leaf_hash", "$event", "$time", "$principal", "$operation", "$key_id", "$outcome" })
-                insert.Parameters.Add(new SqliteParameter { ParameterName = name });
-            insert.Prepare();
-            _auditInsert = insert;
-        }
-        var p = insert.Parameters;
-        p[0].Value = index;
-        p[1].Value = leafHash;
-        p[2].Value = data;
-        p[3].Value = SqliteValues.Time(auditEvent.Time);
-        p[4].Value = auditEvent.Principal;
-        p[5].Value = auditEvent.Operation;
-        p[6].Value = (object?)auditEvent.KeyId ?? DBNull.Value;
-        p[7].Value = Core.Audit.AuditEvent.Name(auditEvent.Outcome);
-        await insert.ExecuteNonQueryAsync(cancellationToken);
+        AuditStatementsFor(connection).Insert(index, leafHash, data, auditEvent);
         _auditStaged++;
         _auditStagedHashes.Add(leafHash);
     }
@@ -279,8 +320,8 @@ public sealed class SqliteDatabase : IDisposable
 
     private void DropWriterConnection()
     {
-        _auditInsert?.Dispose();
-        _auditInsert = null;
+        _auditStatements?.Dispose();
+        _auditStatements = null;
         _writerConnection?.Dispose();
         _writerConnection = null;
     }

@@ -14,7 +14,7 @@ namespace Custos.Storage.Sqlite;
 /// </summary>
 internal static class SqliteValues
 {
-    private const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
+    internal const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
 
     public static string Time(DateTimeOffset value) =>
         value.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture);
