@@ -55,6 +55,7 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
         Func<T, (string? KeyId, int? Version)> describe, string? keyId, EncryptionContext? context,
         CancellationToken cancellationToken, Action<T>? release = null)
     {
+        if (!log.IsEnabled) return result; // no event is built (context HMACs included) when none would be kept
         var (id, version) = result.IsSuccess ? describe(result.Value) : (keyId, null);
         var auditEvent = Event(principal, operation, id ?? keyId, version, result.Error, context);
         try
@@ -77,6 +78,7 @@ public sealed class AuditRecorder(IAuditLog log, IKeyringProvider keyring, TimeP
     public async Task<Result<T>> RecordApprovalAsync<T>(Principal principal, string operation, Result<T> result, string? keyId, string? approval,
         CancellationToken cancellationToken)
     {
+        if (!log.IsEnabled) return result;
         var auditEvent = Event(principal, operation, keyId, null, result.Error) with { Approval = approval };
         try
         {

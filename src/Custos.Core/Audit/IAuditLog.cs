@@ -30,11 +30,13 @@ public interface IAuditLog
     /// nothing more on its way (once per request, see <see cref="RequestInfo.ReleaseLogSlot"/>), then waits
     /// until it is durable.
     /// </summary>
-    async ValueTask AppendAsync(AuditEvent auditEvent, RequestInfo? request, CancellationToken cancellationToken)
+    ValueTask AppendAsync(AuditEvent auditEvent, RequestInfo? request, CancellationToken cancellationToken)
     {
+        // Not an async method: the caller awaits the append itself, one frame fewer to suspend and resume per request.
+        // If the append throws at once (log stopped), the request's slot is released when the request ends.
         var appended = AppendAsync(auditEvent, cancellationToken);
         if (request?.ReleaseLogSlot() == true) RequestEnded();
-        await appended;
+        return appended;
     }
 }
 
