@@ -87,30 +87,21 @@ public sealed record AuditEvent
     public AuditThreshold? Threshold { get; init; }
 
     /// <summary>An event for one request (or background action); key, version and context are added with <c>with</c>.</summary>
-    public static AuditEvent For(DateTimeOffset time, string node, string principal, RequestInfo? request, string operation, AuditOutcome outcome, string? errorCode) => new()
-    {
-        Time = time,
-        Node = node,
-        Principal = principal,
-        Operation = operation,
-        Outcome = outcome,
-        ErrorCode = errorCode,
-        Justification = request?.Justification?.Code,
-        JustificationText = request?.Justification?.Text,
-        RequestId = request?.RequestId,
-        ClientAddress = request?.ClientAddress,
-        Policy = request?.Decision,
-        Threshold = request?.Threshold,
-    };
+    public static AuditEvent For(DateTimeOffset time, string node, string principal, RequestInfo? request, string operation, AuditOutcome outcome, string? errorCode) =>
+        Build(time, node, null, principal, request, operation, outcome, errorCode, null, null, null);
 
     /// <summary>As <see cref="For(DateTimeOffset, string, string, RequestInfo?, string, AuditOutcome, string?)"/>, naming the node and its country,
     /// and with the key, version and context hashes set at once (one object: this is built for every request).</summary>
     public static AuditEvent For(DateTimeOffset time, NodeIdentity node, string principal, RequestInfo? request, string operation, AuditOutcome outcome, string? errorCode,
-        string? keyId = null, int? keyVersion = null, IReadOnlyDictionary<string, string>? contextHashes = null) => new()
+        string? keyId = null, int? keyVersion = null, IReadOnlyDictionary<string, string>? contextHashes = null) =>
+        Build(time, node.Name, node.Country, principal, request, operation, outcome, errorCode, keyId, keyVersion, contextHashes);
+
+    private static AuditEvent Build(DateTimeOffset time, string node, string? nodeCountry, string principal, RequestInfo? request, string operation,
+        AuditOutcome outcome, string? errorCode, string? keyId, int? keyVersion, IReadOnlyDictionary<string, string>? contextHashes) => new()
     {
         Time = time,
-        Node = node.Name,
-        NodeCountry = node.Country,
+        Node = node,
+        NodeCountry = nodeCountry,
         Principal = principal,
         Operation = operation,
         Outcome = outcome,
