@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography.X509Certificates;
 using Custos.Client;
 
 namespace Custos.Bench.Sdk;
@@ -21,23 +20,5 @@ internal static class BenchServer
         if (created.StatusCode != HttpStatusCode.Created) throw new InvalidOperationException($"cannot create key alias/{alias}: HTTP {(int)created.StatusCode}");
     }
 
-    private static SocketsHttpHandler Handler(CustosClientOptions options)
-    {
-        var handler = new SocketsHttpHandler();
-        var ca = options.CaCertificateFile is { } f ? X509CertificateLoader.LoadCertificateFromFile(f) : null;
-        if (ca is not null)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            {
-                if (certificate is null) return false;
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                return chain.Build(leaf);
-            };
-        }
-        return handler;
-    }
+    private static SocketsHttpHandler Handler(CustosClientOptions options) => CustosTls.CreateHandler(options);
 }

@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Cryptography.X509Certificates;
 using Custos.Client;
 
 namespace RecordVault;
@@ -14,21 +13,7 @@ internal static class DevKey
 {
     public static async Task EnsureAsync(CustosClientOptions options, string alias, CancellationToken ct)
     {
-        using var handler = new SocketsHttpHandler();
-        if (options.CaCertificateFile is { } caFile)
-        {
-            var ca = X509CertificateLoader.LoadCertificateFromFile(caFile);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-            {
-                if (certificate is null) return false;
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.Add(ca);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                return chain.Build(leaf);
-            };
-        }
+        using var handler = CustosTls.CreateHandler(options);
         using var http = new HttpClient(handler) { BaseAddress = options.Address };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Token);
         using var exists = await http.GetAsync($"v1/keys/alias/{alias}", ct);

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Net.Security;
 using System.Security.Cryptography;
-using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Custos.Client.Http;
@@ -49,7 +47,7 @@ public sealed class CustosClient : IDisposable
         if (options.Timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(options), "Timeout must be positive");
         Address = options.Address;
         _timeout = options.Timeout;
-        _http = new HttpClient(handler ?? CreateHandler(options), disposeHandler: true)
+        _http = new HttpClient(handler ?? CustosTls.CreateHandler(options), disposeHandler: true)
         {
             BaseAddress = options.Address.AbsoluteUri.EndsWith('/') ? options.Address : new Uri(options.Address.AbsoluteUri + "/"),
             Timeout = Timeout.InfiniteTimeSpan,
@@ -277,39 +275,6 @@ public sealed class CustosClient : IDisposable
             });
         }
         return builder.AddTimeout(options.Timeout).Build();
-    }
-
-    private static SocketsHttpHandler CreateHandler(CustosClientOptions options)
-    {
-        var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), ConnectTimeout = options.ConnectTimeout };
-        if (options.ServerCertificateValidation is { } custom)
-        {
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
-                certificate is not null && custom(certificate as X509Certificate2 ?? X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()), chain, errors);
-        }
-        else if (options.CaCertificateFile is not null || options.CaCertificates is not null)
-        {
-            var trust = new X509Certificate2Collection();
-            if (options.CaCertificates is { } given) trust.AddRange(given);
-            if (options.CaCertificateFile is { } file)
-            {
-                if (!File.Exists(file)) throw new ArgumentException($"CA certificate file '{file}' does not exist", nameof(options));
-                trust.ImportFromPemFile(file);
-            }
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-            {
-                if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(trust);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                using var leaf = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
-                return chain.Build(leaf);
-            };
-        }
-        if (options.ClientCertificate is { } client)
-            handler.SslOptions.ClientCertificateContext = SslStreamCertificateContext.Create(client, options.ClientCertificateChain, offline: true);
-        return handler;
     }
 
     private static Exception Innermost(Exception e)

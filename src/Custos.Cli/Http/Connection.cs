@@ -65,16 +65,7 @@ public sealed record Connection(Uri Address, string? Token, string? CaCertFile)
         {
             var trust = new X509Certificate2Collection();
             trust.ImportFromPemFile(CaCertFile);
-            handler.SslOptions.RemoteCertificateValidationCallback = (_, cert, _, errors) =>
-            {
-                if (cert is null) return false;
-                if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0) return false;
-                using var chain = new X509Chain();
-                chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-                chain.ChainPolicy.CustomTrustStore.AddRange(trust);
-                chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-                return chain.Build(new X509Certificate2(cert));
-            };
+            handler.SslOptions.RemoteCertificateValidationCallback = Custos.Client.CustosTls.ChainsTo(trust);
         }
         if (ClientCertificate is not null)
         {
