@@ -54,7 +54,7 @@ public static partial class DevPki
         using var server = request.Create(ca, now.AddMinutes(-5), notAfter, serial);
 
         WriteSecret(files.ServerKey, serverKey.ExportPkcs8PrivateKeyPem());
-        File.WriteAllText(files.ServerCert, server.ExportCertificatePem() + "\n" + ca.ExportCertificatePem() + "\n");
+        WritePublic(files.ServerCert, server.ExportCertificatePem() + "\n" + ca.ExportCertificatePem() + "\n");
         return files;
     }
 
@@ -79,7 +79,7 @@ public static partial class DevPki
         using (var ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(5)))
         {
             WriteSecret(files.CaKey, caKey.ExportPkcs8PrivateKeyPem());
-            File.WriteAllText(files.CaCert, ca.ExportCertificatePem() + "\n");
+            WritePublic(files.CaCert, ca.ExportCertificatePem() + "\n");
         }
         return X509Certificate2.CreateFromPemFile(files.CaCert, files.CaKey);
     }
@@ -131,6 +131,15 @@ public static partial class DevPki
 
     [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
     private static partial System.Text.RegularExpressions.Regex ClientNamePattern();
+
+    /// <summary>Writes a certificate file whole or not at all (a temporary file renamed over it), so that a client polling for
+    /// the file (scripts, tests, <c>source env</c>) never reads it half written.</summary>
+    private static void WritePublic(string path, string contents)
+    {
+        var temp = path + ".tmp";
+        File.WriteAllText(temp, contents);
+        File.Move(temp, path, overwrite: true);
+    }
 
     /// <summary>Writes a file readable by its owner only.</summary>
     public static void WriteSecret(string path, string contents)

@@ -75,7 +75,12 @@ public sealed class CustosProcess : IDisposable
                 using var r = await http.GetAsync("v1/health");
                 if ((!expectReady || r.IsSuccessStatusCode) && (envFile is null || File.Exists(envFile))) { http.Dispose(); return; }
             }
-            catch (HttpRequestException) { }
+            catch (HttpRequestException)
+            {
+                // The CA file may have been read while the server was still writing it: read it again next time.
+                http?.Dispose();
+                http = null;
+            }
             await Task.Delay(100);
         }
         throw new TimeoutException($"custos did not start in time:\n{Output}");
