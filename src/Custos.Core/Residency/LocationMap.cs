@@ -1,11 +1,13 @@
 using Custos.Core.Access.Policy;
+using Custos.Core.Threshold;
 
 namespace Custos.Core.Residency;
 
 /// <summary>
-/// The locations this node knows: its own, and each configured keystore's. A keystore that keeps its material on
-/// the node itself (the software keystore: the root key that unwraps its material exists only in the node's
-/// memory) has the node's location, and the node then counts as holding material, not only serving.
+/// The locations this node knows: its own, each configured keystore's, and each configured threshold custodian's. A
+/// keystore that keeps its material on the node itself (the software keystore: the root key that unwraps its material
+/// exists only in the node's memory) has the node's location, and the node then counts as holding material, not only
+/// serving.
 /// </summary>
 public sealed class LocationMap
 {
@@ -15,14 +17,19 @@ public sealed class LocationMap
     /// A map for node <paramref name="nodeName"/> at <paramref name="node"/> (null: none declared), with keystores by name:
     /// those in <paramref name="onNode"/> live on the node, the others at their own location (null: none declared).
     /// </summary>
-    public LocationMap(string nodeName, Location? node, IReadOnlyDictionary<string, Location?> keystores, IEnumerable<string> onNode)
+    /// <remarks><paramref name="custodians"/>: the threshold custodians configured here, where they are.</remarks>
+    public LocationMap(string nodeName, Location? node, IReadOnlyDictionary<string, Location?> keystores, IEnumerable<string> onNode,
+        IEnumerable<CustodianInfo>? custodians = null)
     {
         NodeName = nodeName;
         Node = node;
         _keystores = new Dictionary<string, (Location?, bool)>(StringComparer.Ordinal);
         foreach (var (name, location) in keystores) _keystores[name] = (location, false);
         foreach (var name in onNode) _keystores[name] = (node, true);
+        _custodians = (custodians ?? []).ToDictionary(c => c.Name, StringComparer.Ordinal);
     }
+
+    private readonly Dictionary<string, CustodianInfo> _custodians;
 
     /// <summary>This node's name.</summary>
     public string NodeName { get; }
@@ -60,7 +67,20 @@ public sealed class LocationMap
         return placements;
     }
 
-    /// <summary>Every declared location and what it belongs to ("node 'n1'", "keystore 'hsm:x'"); a keystore on the node is the node's.</summary>
+    /// <summary>The threshold custodians configured here, by name.</summary>
+    public IEnumerable<CustodianInfo> Custodians() => _custodians.Values.OrderBy(c => c.Name, StringComparer.Ordinal);
+
+    /// <summary>
+    /// The custodians among <paramref name="names"/> that are configured here, in that order. Custodians no longer
+    /// configured are left out: this node cannot reach them, and does not know where they are.
+    /// </summary>
+    public IReadOnlyList<CustodianInfo> Custodians(IEnumerable<string> names) =>
+        names.Select(n => _custodians.GetValueOrDefault(n)).OfType<CustodianInfo>().ToList();
+
+    /// <summary>
+    /// Every declared location and what it belongs to ("node 'n1'", "keystore 'hsm:x'", "custodian 'c1'"); a keystore
+    /// on the node is the node's.
+    /// </summary>
     public IEnumerable<(string Owner, Location Location)> Declared()
     {
         if (Node is not null) yield return ($"node '{NodeName}'", Node);
@@ -68,5 +88,6 @@ public sealed class LocationMap
         {
             if (!k.OnNode && k.Location is not null) yield return ($"keystore '{name}'", k.Location);
         }
+        foreach (var c in Custodians()) yield return (ThresholdResidency.Placement(c).Name, c.Location);
     }
 }

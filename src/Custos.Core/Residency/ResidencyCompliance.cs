@@ -6,9 +6,9 @@ using Custos.Core.Ports;
 namespace Custos.Core.Residency;
 
 /// <summary>
-/// Checks every stored key against the locations of this node, the legal register and the policy: at start-up
-/// (a configuration change that would strand a key stops the server) and before a register or policy change is
-/// made (one that would strand a key that complies now is refused).
+/// Checks every stored key against the locations of this node (and of the custodians holding threshold keys' shares),
+/// the legal register and the policy: at start-up (a configuration change that would strand a key stops the server)
+/// and before a register or policy change is made (one that would strand a key that complies now is refused).
 /// </summary>
 public sealed class ResidencyCompliance(IKeyRepository keys, ActivePolicy policy, LegalRegister register, LocationMap locations)
 {
@@ -76,7 +76,7 @@ public sealed class ResidencyCompliance(IKeyRepository keys, ActivePolicy policy
     private IReadOnlyList<ResidencyViolation> Check(KeyFacts key, PolicyDocument document, IReadOnlyDictionary<string, Provider> providers)
     {
         var requirements = ResidencyEvaluator.RequirementsFor(key, document);
-        return requirements.IsEmpty ? [] : ResidencyEvaluator.Check(requirements, locations.PlacementsFor(key), providers);
+        return requirements.IsEmpty && key.Shares.Count == 0 ? [] : ResidencyEvaluator.CheckKey(requirements, locations, providers);
     }
 
     private async IAsyncEnumerable<KeyFacts> LiveKeysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)

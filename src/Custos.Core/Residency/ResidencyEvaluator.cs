@@ -28,6 +28,27 @@ public static class ResidencyEvaluator
         return new ResidencyRequirements(key, sources);
     }
 
+    /// <summary>
+    /// Every violation by the places a use of the key on this node involves: its keystores and the node
+    /// (<see cref="LocationMap.PlacementsFor"/>), and for a threshold key the custodians holding each version's shares that
+    /// are configured here (<see cref="ThresholdResidency"/>); empty when they comply.
+    /// </summary>
+    public static IReadOnlyList<ResidencyViolation> CheckKey(ResidencyRequirements requirements, LocationMap locations, IReadOnlyDictionary<string, Provider> register)
+    {
+        var key = requirements.Key;
+        var violations = Check(requirements, locations.PlacementsFor(key), register);
+        if (key.Shares.Count == 0) return violations;
+        var all = new List<ResidencyViolation>(violations);
+        foreach (var holders in key.Shares)
+        {
+            foreach (var v in ThresholdResidency.Check(requirements, holders.Threshold, holders.MinJurisdictions, locations.Custodians(holders.Custodians), register))
+            {
+                if (!all.Exists(a => a.Message == v.Message)) all.Add(v); // versions sharing custodians break the same way
+            }
+        }
+        return all;
+    }
+
     /// <summary>Every violation of <paramref name="requirements"/> by the <paramref name="placements"/>; empty when they comply.</summary>
     public static IReadOnlyList<ResidencyViolation> Check(ResidencyRequirements requirements, IEnumerable<Placement> placements,
         IReadOnlyDictionary<string, Provider> register)

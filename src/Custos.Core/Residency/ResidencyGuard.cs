@@ -15,14 +15,17 @@ public sealed class ResidencyGuard(ActivePolicy policy, LegalRegister register, 
     /// <summary>The locations this node knows.</summary>
     public LocationMap Locations => locations;
 
-    /// <summary>Null when <paramref name="key"/> (with <see cref="KeyFacts.Keystores"/> naming where its material is or will be) complies on this node.</summary>
+    /// <summary>
+    /// Null when <paramref name="key"/> (with <see cref="KeyFacts.Keystores"/> naming where its material is or will be, and
+    /// <see cref="KeyFacts.Shares"/> the custodians of a threshold key) complies on this node.
+    /// </summary>
     public async ValueTask<CustosError?> CheckAsync(KeyFacts key, CancellationToken cancellationToken)
     {
         var active = await policy.GetAsync(cancellationToken);
         var requirements = ResidencyEvaluator.RequirementsFor(key, active.Document);
-        if (requirements.IsEmpty) return null;
+        if (requirements.IsEmpty && key.Shares.Count == 0) return null; // custodians' minJurisdictions holds without requirements
         var providers = await register.GetAsync(cancellationToken);
-        var violations = ResidencyEvaluator.Check(requirements, locations.PlacementsFor(key), providers);
+        var violations = ResidencyEvaluator.CheckKey(requirements, locations, providers);
         return violations.Count == 0 ? null : Refusal(violations);
     }
 

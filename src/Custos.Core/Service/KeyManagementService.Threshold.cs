@@ -52,7 +52,9 @@ public sealed partial class KeyManagementService
         var next = new ThresholdSpec(k, command.Custodians ?? current.Custodians.Values.ToList(), command.MinJurisdictions ?? Math.Min(current.MinJurisdictions, Math.Max(k, 1)));
         if (ThresholdSpecs.Validate(next, threshold.Custodians.Custodians) is { } invalid) return (invalid, false);
 
-        var facts = KeyFacts.Of(key);
+        // The version's current shares are being replaced, so they are not judged (resharing is how a key whose custodians
+        // are no longer allowed is put right); the other versions' shares are.
+        var facts = KeyFacts.Of(key) with { Shares = KeyFacts.LiveShares(key, except: number) };
         // Shares only where the key may live: judged before approvals and before any custodian is asked to deal.
         if (await threshold.CheckAsync(facts, next, cancellationToken) is { } misplaced) return (misplaced, false);
         if (await guard.CheckAsync(principal, Operation.ReshareKey, facts, cancellationToken,
@@ -111,18 +113,6 @@ public sealed partial class KeyManagementService
     private ThresholdMaterial? ThresholdOf(KeyVersion version) =>
         threshold is not null && version.Material is { } m && keystores.ByName(version.Keystore)?.Custody == KeyCustody.Threshold
             ? ThresholdMaterial.TryDecode(m) : null;
-
-    /// <summary>Null unless <paramref name="key"/> is a threshold key one of whose versions has custodians its residency no longer allows.</summary>
-    private async ValueTask<CustosError?> CheckCustodiansAsync(ManagedKey key, CancellationToken cancellationToken)
-    {
-        if (threshold is null || key.Custody != KeyCustody.Threshold) return null;
-        foreach (var version in key.Versions)
-        {
-            if (ThresholdOf(version) is { } material && await threshold.CheckPlacementAsync(KeyFacts.Of(key), material, cancellationToken) is { } refused)
-                return refused;
-        }
-        return null;
-    }
 
     /// <summary>Null when the command's threshold parameters fit its custody (and, for threshold, are valid for the custodians here).</summary>
     private CustosError? CheckThresholdCommand(CreateKeyCommand command)

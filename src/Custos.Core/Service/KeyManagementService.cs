@@ -292,14 +292,13 @@ public sealed partial class KeyManagementService(
             var versionsBefore = key.Versions.Count;
             if (await change(key, time.GetUtcNow()) is { } refused) return (refused, false);
             if (!key.HasChanges) return (key, false); // nothing to save (e.g. disable a disabled key)
-            // An edit must also be allowed for what the key becomes (no escaping a rule by reclassifying or retagging).
+            // An edit must also be allowed for what the key becomes (no escaping a rule by reclassifying or retagging), and
+            // residency for it: the keystores and, for a threshold key, the custodians holding its shares (KeyFacts.Shares).
             if (operation == Operation.ManageKey && await guard.CheckAsync(principal, operation, KeyFacts.Of(key), cancellationToken, subject, factsBefore) is { } deniedAfter)
             {
                 await DropNewMaterialAsync(key, versionsBefore, cancellationToken);
                 return (deniedAfter, false);
             }
-            // ... and the custodians holding a threshold key's shares must still be allowed for what it becomes.
-            if (operation == Operation.ManageKey && await CheckCustodiansAsync(key, cancellationToken) is { } stranded) return (stranded, false);
             SaveOutcome outcome;
             try
             {

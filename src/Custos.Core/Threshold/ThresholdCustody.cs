@@ -23,16 +23,6 @@ public sealed class ThresholdCustody(IThresholdCustodians custodians, ResidencyG
         return await residency.CheckCustodiansAsync(key, spec.Threshold, spec.MinJurisdictions, ThresholdSpecs.Resolve(spec, known), cancellationToken);
     }
 
-    /// <summary>
-    /// Null when the custodians of an existing version may still hold shares of <paramref name="key"/> (for an edit of its
-    /// attributes); custodians no longer configured here are not judged (they cannot be reached from this node).
-    /// </summary>
-    public async ValueTask<CustosError?> CheckPlacementAsync(KeyFacts key, ThresholdMaterial material, CancellationToken cancellationToken)
-    {
-        var known = material.Custodians.Values.Select(n => custodians.Custodians.FirstOrDefault(c => c.Name == n)).OfType<CustodianInfo>().ToList();
-        return await residency.CheckCustodiansAsync(key, material.Group.Threshold, material.MinJurisdictions, known, cancellationToken);
-    }
-
     /// <summary>The audit record of a new group: who holds which share, and where.</summary>
     public AuditThreshold Describe(ThresholdMaterial material, ThresholdMaterial? previous = null) => new(
         material.Group.Fingerprint,

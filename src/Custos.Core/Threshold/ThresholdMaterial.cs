@@ -67,26 +67,9 @@ public sealed class ThresholdMaterial
     {
         try
         {
-            if (encoded.Length < 3 || encoded[0] != FormatVersion) return null;
-            int groupLength = BinaryPrimitives.ReadUInt16BigEndian(encoded[1..]);
-            var rest = encoded[3..];
-            if (rest.Length < groupLength + 1) return null;
-            if (ThresholdGroup.TryDecode(rest[..groupLength]) is not { } group) return null;
-            rest = rest[groupLength..];
-            int count = rest[0];
-            rest = rest[1..];
-            var custodians = new Dictionary<int, string>();
-            for (int i = 0; i < count; i++)
-            {
-                if (rest.Length < 2) return null;
-                int index = rest[0], nameLength = rest[1];
-                if (rest.Length < 2 + nameLength || nameLength == 0) return null;
-                if (!custodians.TryAdd(index, Encoding.UTF8.GetString(rest.Slice(2, nameLength)))) return null;
-                rest = rest[(2 + nameLength)..];
-            }
-            if (rest.Length != 1) return null;
-            int min = rest[0];
-            if (min < 1 || min > group.Threshold) return null;
+            if (!TryParse(encoded, out var groupBytes, out var custodians, out var min)) return null;
+            if (ThresholdGroup.TryDecode(groupBytes) is not { } group) return null;
+            if (min > group.Threshold) return null;
             if (custodians.Count != group.Participants.Count || group.Participants.Any(i => !custodians.ContainsKey(i))) return null;
             return new ThresholdMaterial(group, custodians, min);
         }
@@ -95,4 +78,56 @@ public sealed class ThresholdMaterial
             return null;
         }
     }
+
+    /// <summary>
+    /// Who holds the shares of the version <paramref name="encoded"/> records, read without decoding the group's points
+    /// (for the residency check of every use of a threshold key); null when it is not a record.
+    /// </summary>
+    public static ThresholdHolders? TryReadHolders(ReadOnlySpan<byte> encoded)
+    {
+        if (!TryParse(encoded, out var groupBytes, out var custodians, out var min)) return null;
+        // The group starts { version | k | n }: see ThresholdGroup.
+        if (groupBytes.Length < 3) return null;
+        int k = groupBytes[1];
+        if (k < 1 || min > k || custodians.Count != groupBytes[2]) return null;
+        return new ThresholdHolders(k, min, custodians.OrderBy(c => c.Key).Select(c => c.Value).ToList());
+    }
+
+    /// <summary>Splits a record into the group's bytes, the custodians by index and the jurisdiction requirement.</summary>
+    private static bool TryParse(ReadOnlySpan<byte> encoded, out ReadOnlySpan<byte> group, out Dictionary<int, string> custodians, out int min)
+    {
+        group = default;
+        custodians = [];
+        min = 0;
+        if (encoded.Length < 3 || encoded[0] != FormatVersion) return false;
+        int groupLength = BinaryPrimitives.ReadUInt16BigEndian(encoded[1..]);
+        var rest = encoded[3..];
+        if (rest.Length < groupLength + 1) return false;
+        group = rest[..groupLength];
+        rest = rest[groupLength..];
+        int count = rest[0];
+        rest = rest[1..];
+        for (int i = 0; i < count; i++)
+        {
+            if (rest.Length < 2) return false;
+            int index = rest[0], nameLength = rest[1];
+            if (rest.Length < 2 + nameLength || nameLength == 0) return false;
+            if (!custodians.TryAdd(index, Encoding.UTF8.GetString(rest.Slice(2, nameLength)))) return false;
+            rest = rest[(2 + nameLength)..];
+        }
+        if (rest.Length != 1) return false;
+        min = rest[0];
+        return min >= 1;
+    }
+}
+
+/// <summary>Who holds the shares of one threshold key version: what its residency is judged on.</summary>
+/// <param name="Threshold">k: shares needed to unwrap.</param>
+/// <param name="MinJurisdictions">Fewest distinct jurisdictions required among any k of them.</param>
+/// <param name="Custodians">The custodians' names, in index order.</param>
+public sealed record ThresholdHolders(int Threshold, int MinJurisdictions, IReadOnlyList<string> Custodians)
+{
+    /// <summary>True when both name the same custodians, threshold and requirement.</summary>
+    public bool Same(ThresholdHolders other) =>
+        Threshold == other.Threshold && MinJurisdictions == other.MinJurisdictions && Custodians.SequenceEqual(other.Custodians, StringComparer.Ordinal);
 }

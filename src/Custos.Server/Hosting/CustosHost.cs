@@ -7,6 +7,7 @@ using Custos.Core.Ports;
 using Custos.Core.Residency;
 using Custos.Core.Seal;
 using Custos.Core.Service;
+using Custos.Core.Threshold;
 using Custos.Keystores;
 using Custos.Keystores.Software;
 using Custos.Server.Api.Rest;
@@ -125,7 +126,7 @@ public static class CustosHost
         services.AddSingleton<ApprovalService>();
         services.AddSingleton<GrantService>();
         services.AddSingleton(new Core.Access.Policy.KeyCeremonyRule(options.Ceremonies.SecretKeyApprovals, options.Ceremonies.ApproverGroup));
-        services.AddSingleton(sp => Locations(options, sp.GetServices<IKeystore>()));
+        services.AddSingleton(sp => Locations(options, sp.GetServices<IKeystore>(), sp.GetService<IThresholdCustodians>()?.Custodians));
         services.AddSingleton<LegalRegister>();
         services.AddSingleton<ResidencyGuard>();
         services.AddSingleton<ResidencyCompliance>();
@@ -160,9 +161,10 @@ public static class CustosHost
 
     /// <summary>
     /// Where this node and its keystores are: the software keystore lives on the node (its material is usable only
-    /// where the root key is, in the node's memory), the HSM at <c>hsm.location</c>; threshold shares at their custodians.
+    /// where the root key is, in the node's memory), the HSM at <c>hsm.location</c>; threshold shares at their custodians
+    /// (<paramref name="custodians"/>, those configured here).
     /// </summary>
-    public static LocationMap Locations(ServerOptions options, IEnumerable<IKeystore> keystores)
+    public static LocationMap Locations(ServerOptions options, IEnumerable<IKeystore> keystores, IReadOnlyList<CustodianInfo>? custodians = null)
     {
         var elsewhere = new Dictionary<string, Location?>(StringComparer.Ordinal);
         var onNode = new List<string>();
@@ -173,7 +175,7 @@ public static class CustosHost
             if (keystore.Custody == KeyCustody.Software) onNode.Add(keystore.Name);
             else elsewhere[keystore.Name] = keystore.Custody == KeyCustody.Hsm ? options.Hsm?.Location : null;
         }
-        return new LocationMap(options.NodeName, options.Location, elsewhere, onNode);
+        return new LocationMap(options.NodeName, options.Location, elsewhere, onNode, custodians);
     }
 
     private static Task StatusCodeProblemAsync(StatusCodeContext context)

@@ -24,10 +24,18 @@ public static class DevMode
     /// Dev mode's placeholder register entry for the machine it runs on: headquartered in <paramref name="country"/>,
     /// no contracts and no certifications, marked <c>dev</c>. It records nothing real.
     /// </summary>
-    public static Core.Residency.Provider DevProvider(string id, string country) => new()
+    public static Core.Residency.Provider DevProvider(string id, string country) => Placeholder(id, "Self-hosted", country);
+
+    /// <summary>
+    /// Dev mode's placeholder register entry for the operator of a threshold custodian configured on a dev server:
+    /// headquartered in the custodian's <paramref name="country"/>, no contracts and no certifications, marked <c>dev</c>.
+    /// </summary>
+    public static Core.Residency.Provider DevCustodianProvider(string id, string country) => Placeholder(id, "Custodian operator", country);
+
+    private static Core.Residency.Provider Placeholder(string id, string what, string country) => new()
     {
         Id = id,
-        LegalName = "Self-hosted (dev mode placeholder, not a real provider)",
+        LegalName = $"{what} (dev mode placeholder, not a real provider)",
         HeadquartersCountry = country,
         Dev = true,
         Notes = "Made by 'custos dev'. It records no contract or certification; replace it before relying on residency evidence.",

@@ -12,7 +12,8 @@ namespace Custos.Server.Hosting;
 /// server), and no stored key may be out of residency policy with this configuration — a changed location, keystore or
 /// register entry that would strand a key stops the start, naming the keys and rules. <c>--allow-stranded-keys</c>
 /// starts anyway (the stranded keys stay refused, each is logged and audited) so that the other keys keep working and
-/// officers can fix the policy or register through the API. In dev mode it first puts dev mode's placeholder entry for the node's operator (<see cref="DevMode.DevProviderId"/>).
+/// officers can fix the policy or register through the API. In dev mode it first puts dev mode's placeholder entries
+/// for the node's operator (<see cref="DevMode.DevProviderId"/>) and for threshold custodians' operators not in the register.
 /// </summary>
 public sealed partial class ResidencyStartup(
     ServerOptions options, ResidencyCompliance compliance, LegalRegister register, RegisterService registerService,
@@ -23,6 +24,14 @@ public sealed partial class ResidencyStartup(
     {
         if (options.DevMode && options.Location is { Operator: DevMode.DevProviderId } dev)
             await registerService.EnsureAsync(DevMode.DevProvider(dev.Operator, dev.Country), cancellationToken);
+        if (options.DevMode)
+        {
+            // Custodians' operators too, each headquartered where its custodian is, so that a dev server can try threshold
+            // custody without a register; a real server refuses to start until they are registered (below).
+            var known = await register.GetAsync(cancellationToken);
+            foreach (var custodian in compliance.Locations.Custodians().Where(c => !known.ContainsKey(c.Location.Operator)).DistinctBy(c => c.Location.Operator))
+                await registerService.EnsureAsync(DevMode.DevCustodianProvider(custodian.Location.Operator, custodian.Location.Country), cancellationToken);
+        }
         if (options.Location is null) LogNoLocation(log, options.NodeName);
         var providers = await register.GetAsync(cancellationToken);
         if (compliance.UnknownOperators(providers) is { Count: > 0 } unknown)

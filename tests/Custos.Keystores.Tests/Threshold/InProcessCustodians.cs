@@ -37,6 +37,10 @@ public sealed class InProcessCustodians : IThresholdCustodians, IDisposable
     /// <inheritdoc />
     public IReadOnlyList<CustodianInfo> Custodians => _infos;
 
+    /// <summary>Declares custodian <paramref name="name"/> somewhere else (a changed server configuration); it keeps its shares.</summary>
+    public void Move(string name, string country, string op, params string[] compellableBy) =>
+        _infos[_infos.FindIndex(c => c.Name == name)] = At(name, country, op, compellableBy);
+
     /// <summary>Calls of each method.</summary>
     public int GenerateCalls => _generate;
     /// <inheritdoc cref="GenerateCalls" />

@@ -61,6 +61,26 @@ public sealed class ThresholdKeystoreTests : IDisposable
     }
 
     [Fact]
+    public async Task Who_holds_the_shares_is_read_without_the_points_as_the_full_record_says_and_a_damaged_record_names_no_one()
+    {
+        var v = await NewVersionAsync();
+        var material = ThresholdMaterial.TryDecode(v.Material)!;
+
+        var holders = ThresholdMaterial.TryReadHolders(v.Material)!;
+
+        Assert.Equal((material.Group.Threshold, material.MinJurisdictions), (holders.Threshold, holders.MinJurisdictions));
+        Assert.Equal(material.Custodians.Values, holders.Custodians);
+        Assert.True(holders.Same(new ThresholdHolders(2, 2, ["a", "b", "c"])));
+        Assert.False(holders.Same(new ThresholdHolders(2, 2, ["a", "c", "b"])));
+        for (int length = 0; length < v.Material.Length; length++) Assert.Null(ThresholdMaterial.TryReadHolders(v.Material.AsSpan(0, length)));
+        Assert.Null(ThresholdMaterial.TryReadHolders([.. v.Material, 0]));
+        var noRequirement = v.Material.ToArray();
+        noRequirement[^1] = 0; // minJurisdictions 0
+        Assert.Null(ThresholdMaterial.TryReadHolders(noRequirement));
+        Assert.Null(ThresholdMaterial.TryDecode(noRequirement));
+    }
+
+    [Fact]
     public async Task A_threshold_version_cannot_be_made_without_its_spec()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => _keystore.CreateKeyAsync("key_x", 1, KeySpec.Aes256Gcm, Ct).AsTask());

@@ -1,11 +1,13 @@
 using System.Net;
 using Custos.Core.Keys;
+using Custos.Core.Threshold;
 
 namespace Custos.Core.Access.Policy;
 
 /// <summary>
 /// The facts about a key that rules can select on, and what residency needs besides: the key's own allowed
-/// jurisdictions and the keystores that hold (or are about to hold) its material.
+/// jurisdictions, the keystores that hold (or are about to hold) its material, and for a threshold key the custodians
+/// holding its shares.
 /// </summary>
 public sealed record KeyFacts(string? Id, string? Alias, Classification Classification, IReadOnlyList<string> DataCategories, IReadOnlyDictionary<string, string> Tags)
 {
@@ -18,12 +20,19 @@ public sealed record KeyFacts(string? Id, string? Alias, Classification Classifi
     /// </summary>
     public IReadOnlyList<string> Keystores { get; init; } = [];
 
+    /// <summary>
+    /// For a threshold key, who holds the shares of each version not destroyed (each distinct set once); empty for other
+    /// custodies. Each custodian holds material, so residency judges it like a keystore (<see cref="Residency.ThresholdResidency"/>).
+    /// </summary>
+    public IReadOnlyList<ThresholdHolders> Shares { get; init; } = [];
+
     /// <summary>The facts of an existing key.</summary>
     public static KeyFacts Of(ManagedKey key) =>
         new(key.Id, key.Alias, key.Attributes.Classification, key.Attributes.DataCategories, key.Attributes.Tags)
         {
             AllowedJurisdictions = key.Attributes.AllowedJurisdictions,
             Keystores = LiveKeystores(key),
+            Shares = key.Custody == KeyCustody.Threshold ? LiveShares(key) : [],
         };
 
     /// <summary>The facts of a key about to be created (it has no id yet).</summary>
@@ -44,6 +53,18 @@ public sealed record KeyFacts(string? Id, string? Alias, Classification Classifi
             if (v.Material is not null && !names.Contains(v.Keystore)) names.Add(v.Keystore);
         }
         return names;
+    }
+
+    /// <summary>Who holds the shares of each threshold version not destroyed, each distinct set once, leaving out version <paramref name="except"/>.</summary>
+    public static IReadOnlyList<ThresholdHolders> LiveShares(ManagedKey key, int? except = null)
+    {
+        var shares = new List<ThresholdHolders>(1);
+        foreach (var v in key.Versions)
+        {
+            if (v.Material is null || v.Number == except || ThresholdMaterial.TryReadHolders(v.Material) is not { } holders) continue;
+            if (!shares.Exists(h => h.Same(holders))) shares.Add(holders);
+        }
+        return shares;
     }
 
     /// <summary>How the key is named in messages.</summary>

@@ -306,4 +306,27 @@ public sealed class ThresholdKeyTests : ServerTest
         Assert.Contains("custodian 'c' is in AT", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await OkAsync(await PatchAsync(Root, $"/v1/keys/{id}", new { allowedJurisdictions = new[] { "DE", "FR", "AT" } }));
     }
+
+    [Fact]
+    public async Task A_register_change_that_would_let_a_foreign_law_compel_k_custodians_is_a_409_and_the_key_keeps_working()
+    {
+        var id = (await CreatedAsync(Threshold(2, ["a", "b", "c"]), ["EU"])).GetProperty("id").GetString()!;
+        var (plaintext, blob) = await DataKeyAsync(id);
+        Task<HttpResponseMessage> PutProviderAsync(string op, string country) =>
+            Root.PutAsync($"/v1/register/providers/{op}", new StringContent(Json(new { legalName = "Trustee " + op, headquartersCountry = country }),
+                System.Text.Encoding.UTF8, "application/json"), Ct);
+
+        await OkAsync(await PutProviderAsync("op-a", "US")); // one custodian reachable by US law: below the threshold of 2
+        var refused = await OkAsync(await PutProviderAsync("op-b", "US"), HttpStatusCode.Conflict);
+
+        Assert.Equal($"this change to provider 'op-b' would put 1 existing key(s) out of residency policy: key {id} (alias/split, confidential): the law of US, "
+            + "outside the jurisdictions the key allows (EU), can compel 2 of its custodians, enough for the threshold of 2: 'a' (headquarters of provider 'op-a'), "
+            + "'b' (headquarters of provider 'op-b')", refused.GetProperty("detail").GetString());
+        Assert.Equal(id, refused.GetProperty("keys").GetString());
+        using var kept = await Root.GetAsync("/v1/register/providers/op-b", Ct);
+        var entry = await OkAsync(kept);
+        Assert.Equal("FR", entry.GetProperty("provider").GetProperty("headquartersCountry").GetString()); // dev mode's placeholder, unchanged
+        Assert.Equal(["custodian 'b'"], entry.GetProperty("usedBy").EnumerateArray().Select(u => u.GetString()));
+        Assert.Equal(plaintext, (await OkAsync(await DecryptAsync(blob))).GetProperty("plaintext").GetBytesFromBase64());
+    }
 }
