@@ -52,15 +52,16 @@ public sealed class CustodianCheckpointer(IAuditStore store, CustodianIdentity m
             var pkcs8 = key.ExportPkcs8PrivateKey();
             try
             {
-                var sealedKey = Aead.Seal(me.RootKey.Reveal(), pkcs8, KeyAad);
+                var sealedKey = me.Seal.Seal(pkcs8, KeyAad);
                 await store.SaveSigningKeyAsync(new SealedSigningKey(Origin, key.ExportSubjectPublicKeyInfo(), sealedKey, time.GetUtcNow()), cancellationToken);
             }
             finally { CryptographicOperations.ZeroMemory(pkcs8); }
         }
         else
         {
-            using var pkcs8 = Aead.Open(me.RootKey.Reveal(), stored.SealedPrivateKey, KeyAad)
-                ?? throw new InvalidOperationException("the audit signing key does not open under this custodian's root key");
+            using var pkcs8 = me.Seal.Open(stored.SealedPrivateKey, KeyAad)
+                ?? throw new InvalidOperationException($"the audit signing key does not open under this custodian's root key ({me.Seal.Description}): "
+                    + "a custodian keeps the seal (key file or HSM key) it started with");
             key.ImportPkcs8PrivateKey(pkcs8.Reveal(), out _);
         }
         _key = key;

@@ -28,7 +28,17 @@ public static partial class CustodianHost
 
         var time = TimeProvider.System;
         var trusted = new TrustedServers(options, time);
-        var identity = new CustodianIdentity(options.Name, SealKeyFile.Load(options.SealKeyFile), DkgKey.Load(options.DkgKeyFile));
+        var seal = CustodianSeal.Open(options);
+        CustodianIdentity identity;
+        try
+        {
+            identity = new CustodianIdentity(options.Name, seal, DkgKey.Load(options.DkgKeyFile));
+        }
+        catch
+        {
+            seal.Dispose();
+            throw;
+        }
         var certificate = X509Certificate2.CreateFromPemFile(options.Tls.CertFile, options.Tls.KeyFile);
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.ConfigureKestrel(k =>
@@ -72,6 +82,7 @@ public static partial class CustodianHost
         services.AddSingleton<PartialService>();
         services.AddSingleton<ShareLifecycle>();
         services.AddSingleton<CustodianCheckpointer>();
+        services.AddHostedService<SealCheck>();
 
         var app = builder.Build();
         app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HandleExceptionAsync, SuppressDiagnosticsCallback = _ => true });
@@ -105,6 +116,17 @@ public static partial class CustodianHost
         if (refusal.Status == 500 && error is not null)
             context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Custos.Custodian").LogError("unexpected {Type} at {Path}", error.GetType().Name, context.Request.Path);
         return CustodianApi.Problem(refusal).ExecuteAsync(context);
+    }
+
+    /// <summary>
+    /// At start, before anything is served: opens the audit signing key (made on first start) with the configured seal and
+    /// signs a checkpoint, so that a custodian started with another seal than its shares were sealed under (a key file
+    /// swapped for an HSM, another token) stops at once saying so, instead of failing every partial.
+    /// </summary>
+    private sealed class SealCheck(CustodianCheckpointer checkpointer) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken) => checkpointer.CheckpointAsync(cancellationToken);
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 
     [LoggerMessage(EventId = 701, Level = LogLevel.Warning, Message = "client certificate '{Subject}' refused at the TLS handshake: {Reason}")]

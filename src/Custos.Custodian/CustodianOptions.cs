@@ -13,6 +13,7 @@ namespace Custos.Custodian;
 /// (relative paths are relative to the file's folder):
 /// <code>{ "name": "trustee-at", "listen": "0.0.0.0:7443", "dataDir": "data",
 ///   "sealKeyFile": "seal.key", "dkgKeyFile": "dkg.key",
+///   // or, instead of sealKeyFile, the root key in an HSM: "hsm": { "module": "/usr/lib/softhsm/libsofthsm2.so", "tokenLabel": "trustee-at", "pinFile": "pin" },
 ///   "tls": { "certFile": "custodian.pem", "keyFile": "custodian.key" }, "clientCaFile": "servers-ca.pem",
 ///   "location": { "country": "AT", "operator": "wien-trust", "compellableBy": ["AT"] },
 ///   "servers": [ { "name": "custos-fra", "subject": "CN=custos-fra", "location": { "country": "DE", "operator": "acme", "compellableBy": ["DE"] } } ],
@@ -30,8 +31,14 @@ public sealed record CustodianOptions
     public string Listen { get; set; } = "127.0.0.1:7443";
     /// <summary>Folder of its database.</summary>
     public string DataDir { get; set; } = "";
-    /// <summary>The root key file made by <c>custos custodian init</c> (mode 0600; refused when group or world can read it).</summary>
+    /// <summary>The root key file made by <c>custos custodian init</c> (mode 0600; refused when group or world can read it); or <see cref="Hsm"/>.</summary>
     public string SealKeyFile { get; set; } = "";
+    /// <summary>
+    /// The root key in an HSM instead of a file: the server's <c>hsm</c> section (module, tokenLabel or slot, pinEnv or
+    /// pinFile, moduleEnvironment, limits). The AES key <see cref="CustodianSeal.HsmKeyLabel"/> is generated in the token on
+    /// first start (non-extractable) and seals every share and the audit signing key. Its location is the custodian's.
+    /// </summary>
+    public Custos.Server.Hosting.HsmOptions? Hsm { get; set; }
     /// <summary>The P-256 key dealt shares are encrypted to during key generation and resharing (PEM, mode 0600).</summary>
     public string DkgKeyFile { get; set; } = "";
     /// <summary>Its server certificate and key.</summary>
@@ -58,8 +65,17 @@ public sealed record CustodianOptions
         if (!HttpThresholdCustodians.IsValidName(Name)) return $"name '{Name}' must be 1-64 characters of a-z, 0-9 and '-'";
         if (!IPEndPoint.TryParse(Listen, out var ep) || ep.Port == 0) return $"listen '{Listen}' is not an address:port";
         if (string.IsNullOrWhiteSpace(DataDir)) return "dataDir is required";
-        foreach (var (what, file) in new[] { ("sealKeyFile", SealKeyFile), ("dkgKeyFile", DkgKeyFile), ("tls.certFile", Tls.CertFile), ("tls.keyFile", Tls.KeyFile), ("clientCaFile", ClientCaFile) })
+        if ((Hsm is null) == string.IsNullOrWhiteSpace(SealKeyFile))
+            return "set exactly one of sealKeyFile and hsm: the custodian's root key is in a key file or in an HSM";
+        if (Hsm is not null)
         {
+            if (Hsm.Validate() is { } hsm) return hsm;
+            if (Hsm.Location is not null) return "hsm.location: a custodian's HSM is where the custodian is (its 'location')";
+            if (Hsm.PinFile is { } pin && !File.Exists(pin)) return $"hsm.pinFile '{pin}' does not exist";
+        }
+        foreach (var (what, file) in new[] { ("sealKeyFile", Hsm is null ? SealKeyFile : null), ("dkgKeyFile", DkgKeyFile), ("tls.certFile", Tls.CertFile), ("tls.keyFile", Tls.KeyFile), ("clientCaFile", ClientCaFile) })
+        {
+            if (file is null) continue;
             if (string.IsNullOrWhiteSpace(file)) return $"{what} is required";
             if (!File.Exists(file)) return $"{what} '{file}' does not exist";
         }
@@ -94,6 +110,7 @@ public sealed record CustodianOptions
         string Abs(string path) => path.Length == 0 ? path : Path.GetFullPath(Path.Combine(baseDir, path));
         options.DataDir = Abs(options.DataDir);
         options.SealKeyFile = Abs(options.SealKeyFile);
+        if (options.Hsm is { PinFile: { } pinFile } hsm) hsm.PinFile = Abs(pinFile);
         options.DkgKeyFile = Abs(options.DkgKeyFile);
         options.Tls = new CustodianTlsOptions { CertFile = Abs(options.Tls.CertFile), KeyFile = Abs(options.Tls.KeyFile) };
         options.ClientCaFile = Abs(options.ClientCaFile);

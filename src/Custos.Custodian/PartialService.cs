@@ -29,7 +29,7 @@ public sealed class PartialService(CustodianIdentity me, SqliteShareStore store,
         {
             var stored = await store.GetAsync(request.KeyId, request.KeyVersion, request.Fingerprint, cancellationToken);
             if (stored is not { State: ShareState.Active }) return null;
-            return ShareSeal.Open(me.RootKey, stored.SealedShare, stored.KeyId, stored.KeyVersion, stored.Fingerprint, stored.Participant)
+            return ShareSeal.Open(me.Seal, stored.SealedShare, stored.KeyId, stored.KeyVersion, stored.Fingerprint, stored.Participant)
                 ?? throw new InvalidOperationException("a stored share does not open under this custodian's root key");
         }, share =>
         {

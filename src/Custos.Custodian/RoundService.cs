@@ -64,7 +64,7 @@ public sealed partial class RoundService(CustodianIdentity me, SqliteShareStore 
                 {
                     if (request.Dealers?.FirstOrDefault(d => d.Index == stored.Participant)?.Name != me.Name)
                         return Refusal.Conflict("not-the-dealer", $"this custodian holds share {stored.Participant} of the old group, which the round does not name it for");
-                    using var oldShare = ShareSeal.Open(me.RootKey, stored.SealedShare, stored.KeyId, stored.KeyVersion, stored.Fingerprint, stored.Participant)
+                    using var oldShare = ShareSeal.Open(me.Seal, stored.SealedShare, stored.KeyId, stored.KeyVersion, stored.Fingerprint, stored.Participant)
                         ?? throw new InvalidOperationException("a stored share does not open under this custodian's root key");
                     dealer = Dealer.ForResharing(parameters, oldShare);
                 }
@@ -193,7 +193,7 @@ public sealed partial class RoundService(CustodianIdentity me, SqliteShareStore 
                     return Refusal.Conflict("round-failed", result.Problem ?? "the round failed");
                 }
                 var row = new StoredShare(round.KeyId, round.KeyVersion, group.Fingerprint, share.Index, group.Encode(),
-                    ShareSeal.Seal(me.RootKey, share, round.KeyId, round.KeyVersion, group.Fingerprint), ShareState.Pending, round.Id, time.GetUtcNow());
+                    ShareSeal.Seal(me.Seal, share, round.KeyId, round.KeyVersion, group.Fingerprint), ShareState.Pending, round.Id, time.GetUtcNow());
                 var added = await store.AddPendingAsync(row, audit.Event(server, "custodian.round.finish", AuditOutcome.Allowed, null, round.KeyId, round.KeyVersion,
                     new Dictionary<string, string> { ["round"] = round.Id, ["fingerprint"] = group.Fingerprint, ["index"] = share.Index.ToString(), ["state"] = "pending" }),
                     cancellationToken);
@@ -340,19 +340,19 @@ public sealed partial class RoundService(CustodianIdentity me, SqliteShareStore 
 }
 
 /// <summary>Who this custodian is: its name, root key (seals shares) and DKG key (opens dealt shares).</summary>
-public sealed class CustodianIdentity(string name, SecretBytes rootKey, ShareDecryptionKey dkgKey) : IDisposable
+public sealed class CustodianIdentity(string name, CustodianSeal seal, ShareDecryptionKey dkgKey) : IDisposable
 {
     /// <summary>Its name.</summary>
     public string Name { get; } = name;
-    /// <summary>The root key (never logged).</summary>
-    public SecretBytes RootKey { get; } = rootKey;
+    /// <summary>What seals its shares and audit signing key (a key file or an HSM key; never logged).</summary>
+    public CustodianSeal Seal { get; } = seal;
     /// <summary>The DKG key.</summary>
     public ShareDecryptionKey DkgKey { get; } = dkgKey;
 
     /// <inheritdoc />
     public void Dispose()
     {
-        RootKey.Dispose();
+        Seal.Dispose();
         DkgKey.Dispose();
     }
 }

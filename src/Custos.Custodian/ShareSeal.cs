@@ -7,7 +7,8 @@ using Custos.Crypto.Threshold;
 namespace Custos.Custodian;
 
 /// <summary>
-/// Spec card — a share scalar sealed at rest under the custodian's root key, as the software keystore seals keys:
+/// Spec card — a share scalar sealed at rest under the custodian's root key (<see cref="CustodianSeal"/>: a key file, or
+/// an AES key in its HSM), as the software keystore seals keys:
 /// <code>
 /// aad    = "custos/custodian-share/v1" | keyIdLen u8 | keyId (UTF-8) | keyVersion u32 | fingerprint 32 | index u8
 /// sealed = AES-256-GCM(root key, random nonce, s_i 32, aad) = { nonce 12 | ciphertext 32 | tag 16 }     (60 bytes)
@@ -19,18 +20,18 @@ public static class ShareSeal
     private static readonly byte[] Label = "custos/custodian-share/v1"u8.ToArray();
 
     /// <summary>Seals <paramref name="share"/> for its row.</summary>
-    public static byte[] Seal(SecretBytes rootKey, KeyShare share, string keyId, int keyVersion, string fingerprint)
+    public static byte[] Seal(CustodianSeal seal, KeyShare share, string keyId, int keyVersion, string fingerprint)
     {
-        ArgumentNullException.ThrowIfNull(rootKey);
+        ArgumentNullException.ThrowIfNull(seal);
         ArgumentNullException.ThrowIfNull(share);
-        return Aead.Seal(rootKey.Reveal(), share.RevealScalar(), Aad(keyId, keyVersion, fingerprint, share.Index));
+        return seal.Seal(share.RevealScalar(), Aad(keyId, keyVersion, fingerprint, share.Index));
     }
 
     /// <summary>Opens a sealed share; null when it does not authenticate for this row.</summary>
-    public static KeyShare? Open(SecretBytes rootKey, ReadOnlySpan<byte> sealedShare, string keyId, int keyVersion, string fingerprint, int index)
+    public static KeyShare? Open(CustodianSeal seal, ReadOnlySpan<byte> sealedShare, string keyId, int keyVersion, string fingerprint, int index)
     {
-        ArgumentNullException.ThrowIfNull(rootKey);
-        using var scalar = Aead.Open(rootKey.Reveal(), sealedShare, Aad(keyId, keyVersion, fingerprint, index));
+        ArgumentNullException.ThrowIfNull(seal);
+        using var scalar = seal.Open(sealedShare, Aad(keyId, keyVersion, fingerprint, index));
         if (scalar is null || scalar.Length != KeyShare.ScalarSize) return null;
         try { return KeyShare.FromScalar(index, scalar.Reveal()); }
         catch (ArgumentException) { return null; }

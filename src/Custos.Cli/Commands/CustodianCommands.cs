@@ -1,11 +1,13 @@
 using System.CommandLine;
 using Custos.Custodian;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Custos.Cli.Commands;
 
 /// <summary>
-/// <c>custos custodian init --dir D</c> (the node's root key file and DKG key) and <c>custos custodian serve --config
-/// FILE</c> (a custodian node for threshold custody: its own process, database, audit log and mutual-TLS identity).
+/// <c>custos custodian init --dir D [--hsm]</c> (the node's root key file, unless its root key is to be in an HSM, and its
+/// DKG key) and <c>custos custodian serve --config FILE</c> (a custodian node for threshold custody: its own process,
+/// database, audit log and mutual-TLS identity).
 /// </summary>
 public static class CustodianCommands
 {
@@ -21,17 +23,22 @@ public static class CustodianCommands
     private static Command Init()
     {
         var dir = new Option<DirectoryInfo>("--dir") { Description = "Folder for seal.key and dkg.key (created, mode 0700)", Required = true };
-        var cmd = new Command("init", "Make a custodian's root key file (seal.key) and its DKG encryption key (dkg.key), both mode 0600") { dir };
+        var hsm = new Option<bool>("--hsm")
+        {
+            Description = "The root key will be in an HSM (the configuration's 'hsm' section; generated in the token on first start): write no seal.key",
+        };
+        var cmd = new Command("init", "Make a custodian's root key file (seal.key) and its DKG encryption key (dkg.key), both mode 0600") { dir, hsm };
         cmd.OnRun((p, _) =>
         {
             var folder = p.GetValue(dir)!.FullName;
+            var inHsm = p.GetValue(hsm);
             Directory.CreateDirectory(folder);
             if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             var seal = Path.Combine(folder, "seal.key");
             var dkg = Path.Combine(folder, "dkg.key");
             try
             {
-                SealKeyFile.Create(seal);
+                if (!inHsm) SealKeyFile.Create(seal);
                 DkgKey.Create(dkg);
             }
             catch (Exception e) when (e is InvalidOperationException or IOException)
@@ -39,9 +46,11 @@ public static class CustodianCommands
                 throw new CliException(e.Message);
             }
             using var key = DkgKey.Load(dkg);
-            Console.WriteLine($"Wrote {seal} (root key: seals every share; keep it and back it up as you would the shares themselves)");
+            if (!inHsm) Console.WriteLine($"Wrote {seal} (root key: seals every share; keep it and back it up as you would the shares themselves)");
             Console.WriteLine($"Wrote {dkg} (DKG key, fingerprint {key.PublicKey.Fingerprint})");
-            Console.WriteLine("Name both in the configuration ('sealKeyFile', 'dkgKeyFile') and run 'custos custodian serve --config FILE'.");
+            Console.WriteLine(inHsm
+                ? $"Name it in the configuration ('dkgKeyFile') with an 'hsm' section, and run 'custos custodian serve --config FILE': the root key '{CustodianSeal.HsmKeyLabel}' is generated in the token on first start."
+                : "Name both in the configuration ('sealKeyFile', 'dkgKeyFile') and run 'custos custodian serve --config FILE'.");
             return Task.FromResult(0);
         });
         return cmd;
@@ -75,9 +84,15 @@ public static class CustodianCommands
                 {
                     throw new CliException($"cannot listen on {options.Listen}: {e.Message}");
                 }
+                catch (InvalidOperationException e)
+                {
+                    throw new CliException(e.Message, 2); // the seal does not open what this custodian sealed
+                }
                 Console.WriteLine($"Custos custodian '{options.Name}' listening on https://{options.Listen} (data in {options.DataDir}); location: {options.Location.Describe()}");
-                Console.WriteLine("WARNING: this custodian's root key is a file on this machine (sealKeyFile): the weakest protection Custos offers. " +
-                    "Anyone who can read it and the database holds this custodian's shares.");
+                var seal = app.Services.GetRequiredService<CustodianIdentity>().Seal;
+                if (seal.InHardware) Console.WriteLine($"Root key: {seal.Description}.");
+                else Console.WriteLine("WARNING: this custodian's root key is a file on this machine (sealKeyFile): the weakest protection Custos offers. " +
+                    "Anyone who can read it and the database holds this custodian's shares. An HSM ('hsm' instead of 'sealKeyFile') keeps it out of reach.");
                 await app.WaitForShutdownAsync(ct);
             }
             return 0;

@@ -47,13 +47,18 @@ public sealed class CustodianCluster : IAsyncLifetime
     /// given nodes (by default a, b, c) at their addresses or at <paramref name="addresses"/> (a proxy in front).
     /// </summary>
     public HttpThresholdCustodians Custodians(int deadlineMilliseconds = 2000, IEnumerable<CustodianNode>? nodes = null,
+        IReadOnlyDictionary<string, string>? addresses = null, string client = "custos-test", bool untrustedCa = false) =>
+        For(Pki, nodes ?? Nodes, deadlineMilliseconds, addresses, client, untrustedCa);
+
+    /// <summary>As <see cref="Custodians"/>, for nodes made with <paramref name="pki"/> outside a cluster.</summary>
+    public static HttpThresholdCustodians For(TestPki pki, IEnumerable<CustodianNode> nodes, int deadlineMilliseconds = 2000,
         IReadOnlyDictionary<string, string>? addresses = null, string client = "custos-test", bool untrustedCa = false)
     {
-        var (cert, key) = Pki.Client(client, untrustedCa);
+        var (cert, key) = pki.Client(client, untrustedCa);
         return new HttpThresholdCustodians(new ThresholdOptions
         {
-            CaFile = Pki.CaFile, ClientCertFile = cert, ClientKeyFile = key, DeadlineMilliseconds = deadlineMilliseconds,
-            Custodians = [.. (nodes ?? Nodes).Select(n => n.Endpoint(addresses?.GetValueOrDefault(n.Name)))],
+            CaFile = pki.CaFile, ClientCertFile = cert, ClientKeyFile = key, DeadlineMilliseconds = deadlineMilliseconds,
+            Custodians = [.. nodes.Select(n => n.Endpoint(addresses?.GetValueOrDefault(n.Name)))],
         });
     }
 

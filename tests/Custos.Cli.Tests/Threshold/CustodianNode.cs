@@ -14,11 +14,14 @@ namespace Custos.Cli.Tests.Threshold;
 public sealed class CustodianNode : IDisposable
 {
     private readonly StringBuilder _output = new();
+    private readonly SoftHsmToken? _hsm;
     private Process? _process;
 
     /// <summary>Writes keys, certificates and configuration under <paramref name="root"/>/<paramref name="name"/>.</summary>
-    public CustodianNode(string root, string name, TestPki pki, string country, string servers, string policy = "{}")
+    /// <remarks>With <paramref name="hsm"/>, its root key is in that token (an <c>hsm</c> section instead of <c>sealKeyFile</c>).</remarks>
+    public CustodianNode(string root, string name, TestPki pki, string country, string servers, string policy = "{}", SoftHsmToken? hsm = null)
     {
+        _hsm = hsm;
         Name = name;
         Dir = Path.Combine(root, name);
         Port = Repo.FreePort();
@@ -31,7 +34,7 @@ public sealed class CustodianNode : IDisposable
               "name": "{{name}}",
               "listen": "127.0.0.1:{{Port}}",
               "dataDir": "data",
-              "sealKeyFile": "keys/seal.key",
+              {{(hsm is null ? "\"sealKeyFile\": \"keys/seal.key\"," : hsm.ConfigSection().Replace("\"defaultCustody\": \"hsm\",", "", StringComparison.Ordinal) + ",")}}
               "dkgKeyFile": "keys/dkg.key",
               "tls": { "certFile": "{{cert}}", "keyFile": "{{key}}" },
               "clientCaFile": "{{pki.CaFile}}",
@@ -73,7 +76,7 @@ public sealed class CustodianNode : IDisposable
     /// <summary>Runs `custos custodian init`.</summary>
     public async Task InitAsync()
     {
-        var (code, output) = await RunAsync($"custodian init --dir \"{Path.Combine(Dir, "keys")}\"");
+        var (code, output) = await RunAsync($"custodian init --dir \"{Path.Combine(Dir, "keys")}\"{(_hsm is null ? "" : " --hsm")}");
         Assert.True(code == 0, output);
     }
 

@@ -15,7 +15,7 @@ public sealed class CustodianSealTests
     {
         using var dir = new TempDir();
         SealKeyFile.Create(dir.File("seal.key"));
-        using var root = SealKeyFile.Load(dir.File("seal.key"));
+        using var root = CustodianSeal.FromKey(SealKeyFile.Load(dir.File("seal.key")), "seal.key");
         var scalar = new byte[32];
         scalar[31] = 7;
         using var share = KeyShare.FromScalar(2, scalar);

@@ -18,7 +18,7 @@ public static class ThresholdSecrets
     /// <summary>(index, scalar) of every share row of the key version in a custodian's data folder, opened with its seal key.</summary>
     public static List<(int Index, string Fingerprint, string State, byte[] Scalar)> Shares(string dataDir, string sealKeyFile, string keyId, int version)
     {
-        using var root = SealKeyFile.Load(sealKeyFile);
+        using var root = CustodianSeal.FromKey(SealKeyFile.Load(sealKeyFile), sealKeyFile);
         var rows = new List<(int, string, string, byte[])>();
         using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "custodian.db")};Mode=ReadOnly;Pooling=False");
         connection.Open();
