@@ -66,22 +66,7 @@ public abstract class CustodianSeal : IDisposable
     {
         public static HsmSeal Open(HsmOptions hsm, ILoggerFactory? loggers)
         {
-            foreach (var (name, value) in hsm.ModuleEnvironment ?? new Dictionary<string, string>()) Pkcs11Environment.Set(name, value);
-            Pkcs11Token token;
-            using (var pin = hsm.PinEnv is { } env ? Pkcs11Pin.FromEnvironment(env) : Pkcs11Pin.FromFile(hsm.PinFile!))
-            {
-                token = Pkcs11Token.Open(new Pkcs11Options
-                {
-                    ModulePath = hsm.Module,
-                    TokenLabel = hsm.TokenLabel,
-                    SlotId = hsm.Slot,
-                    Pin = pin,
-                    MaxOperationsPerSecond = hsm.MaxOperationsPerSecond,
-                    MaxInFlight = hsm.MaxInFlight,
-                    QueueTimeout = TimeSpan.FromMilliseconds(hsm.QueueTimeoutMilliseconds),
-                    SessionPoolSize = hsm.SessionPoolSize,
-                }, loggers?.CreateLogger("Custos.Custodian.Hsm"));
-            }
+            var token = HsmServices.OpenToken(hsm, loggers?.CreateLogger("Custos.Custodian.Hsm"));
             try
             {
                 return new HsmSeal(token, Pkcs11RootKeyProtector.FindOrCreate(token, HsmKeyLabel));

@@ -21,32 +21,38 @@ public static class HsmServices
     /// <summary>Opens the token and registers the HSM services.</summary>
     public static void Add(IServiceCollection services, HsmOptions hsm, ILoggerFactory? loggerFactory = null)
     {
-        foreach (var (name, value) in hsm.ModuleEnvironment ?? new Dictionary<string, string>())
-        {
-            Pkcs11Environment.Set(name, value);
-        }
-        Pkcs11Token token;
-        using (var pin = hsm.PinEnv is { } env ? Pkcs11Pin.FromEnvironment(env) : Pkcs11Pin.FromFile(hsm.PinFile!))
-        {
-            var options = new Pkcs11Options
-            {
-                ModulePath = hsm.Module,
-                TokenLabel = hsm.TokenLabel,
-                SlotId = hsm.Slot,
-                Pin = pin,
-                MaxOperationsPerSecond = hsm.MaxOperationsPerSecond,
-                MaxInFlight = hsm.MaxInFlight,
-                QueueTimeout = TimeSpan.FromMilliseconds(hsm.QueueTimeoutMilliseconds),
-                SessionPoolSize = hsm.SessionPoolSize,
-            };
-            token = Pkcs11Token.Open(options, loggerFactory?.CreateLogger("Custos.Hsm"));
-        }
+        var token = OpenToken(hsm, loggerFactory?.CreateLogger("Custos.Hsm"));
         services.AddSingleton(_ => token); // made by a factory, so the container disposes it at shutdown
         services.AddSingleton(sp => new Pkcs11Keystore(sp.GetRequiredService<Pkcs11Token>(), sp.GetRequiredService<SealManager>()));
         services.AddSingleton<IKeystore>(sp => sp.GetRequiredService<Pkcs11Keystore>());
         services.AddSingleton<IRootKeyProtector>(sp => new RootKeyProtector(sp.GetRequiredService<Pkcs11Token>()));
         if (hsm.AuditSigningKey)
             services.AddSingleton<IAuditSigningKeySource>(sp => new AuditSigningKeySource(sp.GetRequiredService<Pkcs11Token>()));
+    }
+
+    /// <summary>
+    /// Opens and logs in to the token an <c>hsm</c> section names: sets the module's environment, reads the PIN (from the
+    /// environment variable or file; zeroed after the login) and applies the limits. The caller disposes the token.
+    /// </summary>
+    public static Pkcs11Token OpenToken(HsmOptions hsm, ILogger? logger = null)
+    {
+        ArgumentNullException.ThrowIfNull(hsm);
+        foreach (var (name, value) in hsm.ModuleEnvironment ?? new Dictionary<string, string>())
+        {
+            Pkcs11Environment.Set(name, value);
+        }
+        using var pin = hsm.PinEnv is { } env ? Pkcs11Pin.FromEnvironment(env) : Pkcs11Pin.FromFile(hsm.PinFile!);
+        return Pkcs11Token.Open(new Pkcs11Options
+        {
+            ModulePath = hsm.Module,
+            TokenLabel = hsm.TokenLabel,
+            SlotId = hsm.Slot,
+            Pin = pin,
+            MaxOperationsPerSecond = hsm.MaxOperationsPerSecond,
+            MaxInFlight = hsm.MaxInFlight,
+            QueueTimeout = TimeSpan.FromMilliseconds(hsm.QueueTimeoutMilliseconds),
+            SessionPoolSize = hsm.SessionPoolSize,
+        }, logger);
     }
 
     /// <summary>The root key protector over the token's wrapping key, found or made on first use.</summary>
