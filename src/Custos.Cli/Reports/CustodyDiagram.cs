@@ -7,8 +7,9 @@ namespace Custos.Cli.Reports;
 
 /// <summary>
 /// The custody chain of a key as an inline SVG, left to right: its versions over time → the keystore and place their
-/// material was made in → the operator of that place → every jurisdiction whose law can compel the operator. A place or a
-/// jurisdiction outside what the key allows now is drawn red and labelled. Every text is escaped.
+/// material was made in (for a threshold key: each custodian holding a share now, from the dealing events) → the operator
+/// of that place → every jurisdiction whose law can compel the operator. A place or a jurisdiction outside what the key
+/// allows now is drawn red and labelled. Every text is escaped.
 /// </summary>
 public static class CustodyDiagram
 {
@@ -40,6 +41,29 @@ public static class CustodyDiagram
         {
             var until = v.StillHeld ? "held at report time" : $"destroyed {Day(v.Until)}";
             var version = Add(0, new Box($"v{v.Number}", $"v{v.Number} · from {(v.From is { } f ? Day(f) : "unknown")}", until, false));
+            if (v.Shares is [.., var current])
+            {
+                // The custodians holding its shares now (the last dealing); their operators and exposure as the statement gives them.
+                var stated = report.Statement.SharePlacements?.FirstOrDefault(p => p.Version == v.Number)?.Custodians.ToDictionary(c => c.Name, StringComparer.Ordinal);
+                foreach (var c in current.Custodians)
+                {
+                    var holder = Add(1, new Box($"custodian:{c.Name}", $"custodian '{c.Name}'", c.Country ?? "country not recorded",
+                        c.Country is { } country && current.OutsideAllowed.Contains(country), Unknown: c.Country is null));
+                    edges.Add((version.Id, holder.Id));
+                    if (stated?.GetValueOrDefault(c.Name) is not { Operator: { } opId } sc) continue;
+                    var opName = providers.TryGetValue(opId, out var cp) && cp.Entry is { } ce ? $"HQ {ce.HeadquartersCountry}{(ce.Dev ? " · dev placeholder" : "")}" : "not in the register";
+                    var cop = Add(2, new Box($"op:{opId}", opId, opName, false));
+                    edges.Add((holder.Id, cop.Id));
+                    foreach (var j in sc.CompellableBy ?? [])
+                    {
+                        bool outside = FindingsBuilder.Outside(new MaterialLocation { Keystore = "", Country = sc.Country!, Operator = opId, CompellableBy = [j] },
+                            report.Statement.Requirements).Contains(j);
+                        var jurisdiction = Add(3, new Box($"j:{j}", j, outside ? "OUTSIDE what the key allows" : "within the allowed jurisdictions", outside));
+                        edges.Add((cop.Id, jurisdiction.Id));
+                    }
+                }
+                continue;
+            }
             if (v.Location is not { } l)
             {
                 edges.Add((version.Id, Add(1, new Box("place:?", "place not recorded", "no event records it", false, Unknown: true)).Id));

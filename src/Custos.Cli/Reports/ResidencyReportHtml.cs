@@ -68,9 +68,10 @@ public static class ResidencyReportHtml
              .Append(v.Created is { } c ? $"{H(Time(c.Time))}<br><span class=\"muted\">{H(c.Operation)} by <code>{H(c.Principal)}</code>, event {c.Index}</span> {Tag(true)}" : $"no event {Tag(false)}")
              .Append("</td><td>").Append(H(v.From is { } from ? $"{Time(from)} to {(v.StillHeld ? "the report" : Time(v.Until))}" : "unknown"))
              .Append(v.Seconds is { } secs ? $"<br><span class=\"muted\">{H(Duration(secs))}{(v.StillHeld ? ", still held" : ", then destroyed")}</span>" : "")
-             .Append("</td><td>").Append(H(v.PrimaryUntil is { } pu ? Time(pu) : "(still primary)")).Append("</td><td>").Append(H(l?.Keystore ?? "?"))
-             .Append("</td><td>").Append(l is null ? "not recorded" : H(l.Region is { Length: > 0 } r ? $"{l.Country}, {r}" : l.Country) + (v.OutsideAllowed.Contains(l.Country) ? " <span class=\"tag out\">outside allowed</span>" : ""))
-             .Append("</td><td>").Append(H(l?.Operator ?? "?")).Append("</td><td>")
+             .Append("</td><td>").Append(H(v.PrimaryUntil is { } pu ? Time(pu) : "(still primary)")).Append("</td><td>").Append(H(l?.Keystore ?? (v.Shares is null ? "?" : "threshold")))
+             .Append("</td><td>").Append(l is not null ? H(l.Region is { Length: > 0 } r ? $"{l.Country}, {r}" : l.Country) + (v.OutsideAllowed.Contains(l.Country) ? " <span class=\"tag out\">outside allowed</span>" : "")
+                 : v.Shares is [.., var held] ? H($"shares at {held.Custodians.Count} custodians: {string.Join(", ", held.Custodians.Select(c => c.Country ?? "?").Distinct())} (see Shares)") : "not recorded")
+             .Append("</td><td>").Append(H(l?.Operator ?? (v.Shares is null ? "?" : "one per custodian"))).Append("</td><td>")
              .Append(l is null ? "" : string.Join(", ", l.CompellableBy.Select(j => v.OutsideAllowed.Contains(j) ? $"<span class=\"tag out\">{H(j)} outside allowed</span>" : H(j))))
              .Append("</td><td>").Append(v.Evidence is { } ev ? string.Join("<br>", ev.Select(kv => $"{H(kv.Key)}: <code>{H(kv.Value)}</code>")) + $" {Tag(true)}" : StatedEvidence(s, v.Number))
              .Append("</td></tr>\n");
@@ -78,6 +79,7 @@ public static class ResidencyReportHtml
         b.Append("</table>\n");
         if (f.Destroyed is { } d) b.Append("<p>The key was destroyed at ").Append(H(Time(d.Time))).Append(" (event ").Append(d.Index.ToString(CultureInfo.InvariantCulture)).Append(").</p>\n");
         b.Append("<p><b>Share placements:</b> ").Append(H(s.Shares)).Append("</p>\n");
+        SharePlacements(b, f, s);
 
         Operators(b, s);
         Requirements(b, s.Requirements);
@@ -137,6 +139,41 @@ public static class ResidencyReportHtml
         Row(b, "Events proven", $"{e.Events.Count} of the key, {e.RegisterEvents.Count} of the register, and the report's own event {e.Attestation.Index}");
         b.Append("</table>\n<p>The report carries its own log key, and anyone can sign a report with a key of their own: the fingerprint above means something only once it is compared with the fingerprint of this Custos's log key obtained another way (from its operators, a witness, or an earlier export). To check the JSON yourself, with no server:</p>\n");
         b.Append("<p><code>custos report verify REPORT.json --expect-fingerprint sha256:").Append(H(v.Fingerprint ?? "FINGERPRINT")).Append("</code></p>\n</div>\n");
+    }
+
+    /// <summary>For a threshold key: who held each version's shares (proven by the dealing events) and where they are now (stated).</summary>
+    private static void SharePlacements(StringBuilder b, ReportFindings f, ReportStatement s)
+    {
+        if (!f.Versions.Any(v => v.Shares is not null) && s.SharePlacements is null) return;
+        b.Append("<h3>Shares: who held them, and when</h3>\n<table>\n<tr><th>Version</th><th>Dealt</th><th>Until</th><th>Custodians (country when dealt)</th><th>Group</th></tr>\n");
+        foreach (var v in f.Versions)
+        {
+            foreach (var g in v.Shares ?? [])
+            {
+                b.Append("<tr><td>").Append(v.Number.ToString(CultureInfo.InvariantCulture)).Append("</td><td>").Append(H(Time(g.Dealt.Time)))
+                 .Append("<br><span class=\"muted\">").Append(H(g.Dealt.Operation)).Append(" by <code>").Append(H(g.Dealt.Principal)).Append("</code>, event ")
+                 .Append(g.Dealt.Index.ToString(CultureInfo.InvariantCulture)).Append("</span> ").Append(Tag(true)).Append("</td><td>").Append(H(Time(g.Until)))
+                 .Append("</td><td>").Append(string.Join(", ", g.Custodians.Select(c => $"<code>{H(c.Name)}</code> ({H(c.Country ?? "?")})"
+                     + (c.Country is { } country && g.OutsideAllowed.Contains(country) ? " <span class=\"tag out\">outside allowed</span>" : ""))))
+                 .Append("</td><td><code>").Append(H(g.Group[..Math.Min(16, g.Group.Length)])).Append("…</code></td></tr>\n");
+            }
+        }
+        b.Append("</table>\n");
+        if (s.SharePlacements is not { } placements) return;
+        b.Append("<table>\n<tr><th>Version</th><th>Split</th><th>Custodian</th><th>Place now</th><th>Operator</th><th>Can be compelled by</th><th>Source</th></tr>\n");
+        foreach (var p in placements)
+        {
+            foreach (var c in p.Custodians)
+            {
+                b.Append("<tr><td>").Append(p.Version.ToString(CultureInfo.InvariantCulture)).Append("</td><td>")
+                 .Append(H($"{p.Threshold} of {p.Custodians.Count}, any {p.Threshold} in ≥ {p.MinJurisdictions} countries")).Append("</td><td><code>")
+                 .Append(c.Index.ToString(CultureInfo.InvariantCulture)).Append(": ").Append(H(c.Name)).Append("</code></td><td>")
+                 .Append(c.Country is { } country ? H(c.Region is { } r ? $"{country}, {r}" : country) : "<span class=\"bad\">no longer configured on this server</span>")
+                 .Append("</td><td>").Append(H(c.Operator ?? "?")).Append("</td><td>").Append(H(string.Join(", ", c.CompellableBy ?? [])))
+                 .Append("</td><td>").Append(Tag(false)).Append("</td></tr>\n");
+            }
+        }
+        b.Append("</table>\n");
     }
 
     private static void Operators(StringBuilder b, ReportStatement s)

@@ -13,6 +13,7 @@ public sealed class FindingsBuilder(string keyId)
     private static readonly HashSet<string> Making = new(StringComparer.Ordinal) { "key.create", "key.rotate", "key.auto-rotate" };
 
     private readonly Dictionary<int, Indexed> _made = [];
+    private readonly Dictionary<int, List<Indexed>> _dealt = []; // threshold versions: the events that dealt their shares, in order
     private readonly Dictionary<string, GroupTally> _byPrincipal = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GroupTally> _byJustification = new(StringComparer.Ordinal);
     private readonly Dictionary<string, GroupTally> _byCountry = new(StringComparer.Ordinal);
@@ -42,6 +43,9 @@ public sealed class FindingsBuilder(string keyId)
         _events++;
         bool allowed = e.Outcome == AuditOutcome.Allowed;
         if (allowed && Making.Contains(e.Operation) && e.KeyVersion is int v) _made.TryAdd(v, new Indexed(index, e));
+        if (allowed && (Making.Contains(e.Operation) || e.Operation == "key.reshare") && e.KeyVersion is int dealtVersion
+            && e.Threshold?.Custodians.Any(c => c.Result == "share") == true)
+            (_dealt.TryGetValue(dealtVersion, out var dealt) ? dealt : _dealt[dealtVersion] = []).Add(new Indexed(index, e));
         if (allowed && e.Operation == "key.destroy") _destroyed ??= new Indexed(index, e);
         if (!IsAccess(e.Operation))
         {
@@ -98,6 +102,7 @@ public sealed class FindingsBuilder(string keyId)
                 PrimaryUntil = next,
                 Seconds = from is { } f ? (long)Math.Floor((until - f).TotalSeconds) : null,
                 Evidence = made?.Event.Evidence,
+                Shares = _dealt.TryGetValue(n, out var dealt) ? Shares(dealt, until, requirements) : null,
             });
         }
 
@@ -153,10 +158,14 @@ public sealed class FindingsBuilder(string keyId)
         var stated = statement.Key.Versions.ToDictionary(v => v.Number);
         foreach (var v in versions)
         {
-            lines.Add(v.Created is { } c && v.Location is not null
-                ? new($"version {v.Number}: when and where its material was made, its operator and who could compel it", true, $"event {c.Index} ({c.Operation})")
-                : new($"version {v.Number}: when and where its material was made, its operator and who could compel it", false,
-                    v.Created is { } e ? $"event {e.Index} ({e.Operation}) records no location: the keystore declared none" : "no event of the log records the making of this version"));
+            if (v.Shares is { Count: > 0 } shares)
+                lines.Add(new($"version {v.Number}: when its shares were dealt, to which custodians, in which countries", true,
+                    string.Join(", ", shares.Select(s => $"event {s.Dealt.Index} ({s.Dealt.Operation})"))));
+            else
+                lines.Add(v.Created is { } c && v.Location is not null
+                    ? new($"version {v.Number}: when and where its material was made, its operator and who could compel it", true, $"event {c.Index} ({c.Operation})")
+                    : new($"version {v.Number}: when and where its material was made, its operator and who could compel it", false,
+                        v.Created is { } e ? $"event {e.Index} ({e.Operation}) records no location: the keystore declared none" : "no event of the log records the making of this version"));
             if (v.Evidence is not null)
                 lines.Add(new($"version {v.Number}: what the keystore attested (HSM attributes)", true, $"event {v.Created!.Index} ({v.Created.Operation})"));
             else if (stated.TryGetValue(v.Number, out var s) && s.Evidence is not null)
@@ -174,6 +183,26 @@ public sealed class FindingsBuilder(string keyId)
             $"the log proves only that the server stated them, at the time of event {attestationIndex} (report.residency), which records the SHA-256 of the statement"));
         lines.Add(new("what the register records of contracts and certifications", false, "the register holds what the contracts say, as security officers entered it; Custos does not verify the contracts"));
         return lines;
+    }
+
+    /// <summary>Each group of shares a version had, until the next one was dealt (or until the version stopped living).</summary>
+    private static List<ShareFinding> Shares(List<Indexed> dealt, DateTimeOffset until, StatedRequirements requirements)
+    {
+        var groups = new List<ShareFinding>(dealt.Count);
+        for (int i = 0; i < dealt.Count; i++)
+        {
+            var (index, e) = (dealt[i].Index, dealt[i].Event);
+            var custodians = e.Threshold!.Custodians.Where(c => c.Result == "share").Select(c => new CustodianFinding(c.Name, c.Country)).ToList();
+            var outside = requirements.AllowedJurisdictions is { } allowed
+                ? custodians.Select(c => c.Country).OfType<string>().Where(c => !Jurisdictions.Covers(allowed, c)).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList()
+                : [];
+            groups.Add(new ShareFinding
+            {
+                Dealt = Ref(index, e), Group = e.Threshold.Group, Custodians = custodians,
+                Until = i + 1 < dealt.Count ? dealt[i + 1].Event.Time : until, OutsideAllowed = outside,
+            });
+        }
+        return groups;
     }
 
     private static EventRef Ref(long index, AuditEvent e) => new(index, e.Time, e.Principal, e.Operation);

@@ -48,7 +48,32 @@ public sealed record VersionFinding
     public long? Seconds { get; init; }
     /// <summary>What the keystore attested when the version was made (HSM attributes), from the making event.</summary>
     public IReadOnlyDictionary<string, string>? Evidence { get; init; }
+    /// <summary>
+    /// For a threshold version: who held its shares, one entry per group (the making event's, then each resharing's), in
+    /// log order; null for a version whose events name no custodians (other custodies).
+    /// </summary>
+    public IReadOnlyList<ShareFinding>? Shares { get; init; }
 }
+
+/// <summary>One group of a threshold version's shares, from the event that dealt them (key.create, key.rotate or key.reshare).</summary>
+public sealed record ShareFinding
+{
+    /// <summary>The event that dealt them.</summary>
+    public required EventRef Dealt { get; init; }
+    /// <summary>The group's fingerprint.</summary>
+    public required string Group { get; init; }
+    /// <summary>The custodians that got a share, with their countries as the event records them.</summary>
+    public required IReadOnlyList<CustodianFinding> Custodians { get; init; }
+    /// <summary>When these shares stopped serving (the next resharing) or, while current, the version's <see cref="VersionFinding.Until"/>.</summary>
+    public required DateTimeOffset Until { get; init; }
+    /// <summary>The custodians' countries outside what the key allows now.</summary>
+    public required IReadOnlyList<string> OutsideAllowed { get; init; }
+}
+
+/// <summary>A custodian holding a share, as the dealing event records it.</summary>
+/// <param name="Name">Its name in the server's configuration.</param>
+/// <param name="Country">Its country then; null when the event records none.</param>
+public sealed record CustodianFinding(string Name, string? Country);
 
 /// <summary>Where material was made: a key.create/key.rotate event's <c>location</c>.</summary>
 public sealed record MaterialLocation

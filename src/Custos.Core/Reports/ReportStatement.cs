@@ -28,6 +28,8 @@ public sealed record ReportStatement
     public required IReadOnlyList<StatedProvider> Providers { get; init; }
     /// <summary>Where shares of the key are placed, in words ("none: ...").</summary>
     public required string Shares { get; init; }
+    /// <summary>For a threshold key: each version's custodians as configured on the server now, where they are and who can compel them; null otherwise.</summary>
+    public IReadOnlyList<StatedShares>? SharePlacements { get; init; }
     /// <summary>Which events the report relies on.</summary>
     public required StatedEvents Events { get; init; }
 
@@ -128,6 +130,38 @@ public sealed record StatedProvider
     /// before events carried the hash): then the entry is stated by the server only.
     /// </summary>
     public long? PutEvent { get; init; }
+}
+
+/// <summary>Who holds the shares of one threshold version now.</summary>
+public sealed record StatedShares
+{
+    /// <summary>Version number.</summary>
+    public required int Version { get; init; }
+    /// <summary>k: shares needed to unwrap.</summary>
+    public required int Threshold { get; init; }
+    /// <summary>Fewest distinct jurisdictions required among any k custodians.</summary>
+    public required int MinJurisdictions { get; init; }
+    /// <summary>The group's fingerprint.</summary>
+    public required string Group { get; init; }
+    /// <summary>The custodians, by index.</summary>
+    public required IReadOnlyList<StatedCustodian> Custodians { get; init; }
+}
+
+/// <summary>A custodian holding a share, with its declared location in the server's configuration now.</summary>
+public sealed record StatedCustodian
+{
+    /// <summary>Its participant index.</summary>
+    public required int Index { get; init; }
+    /// <summary>Its name.</summary>
+    public required string Name { get; init; }
+    /// <summary>Its country; null when it is no longer configured on the server.</summary>
+    public string? Country { get; init; }
+    /// <summary>Its region or site.</summary>
+    public string? Region { get; init; }
+    /// <summary>Its operator's provider id.</summary>
+    public string? Operator { get; init; }
+    /// <summary>Every jurisdiction whose law can compel its operator (location, declared, headquarters, subprocessors).</summary>
+    public IReadOnlyList<string>? CompellableBy { get; init; }
 }
 
 /// <summary>Which events the report relies on: every event of the log naming the key, below a tree size.</summary>

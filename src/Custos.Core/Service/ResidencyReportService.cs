@@ -21,7 +21,7 @@ namespace Custos.Core.Service;
 /// </summary>
 public sealed class ResidencyReportService(
     IAuditStore store, IAuditLog log, AuditCheckpointer checkpointer, AuditRecorder audit, Guard guard, KeyResolver resolver,
-    IProviderRepository register, ActivePolicy policy, NodeIdentity node, TimeProvider time)
+    IProviderRepository register, ActivePolicy policy, NodeIdentity node, TimeProvider time, LocationMap? locations = null)
 {
     /// <summary>Events read per page.</summary>
     public const int PageSize = 1000;
@@ -56,7 +56,10 @@ public sealed class ResidencyReportService(
             builder.Add(leaf.Index, e);
         }
 
-        var (providers, putLeaves) = await ProvidersAsync(builder.Operators, searched, ct);
+        var placements = await SharePlacementsAsync(key, ct);
+        var operators = builder.Operators.Concat(placements?.SelectMany(p => p.Custodians).Select(c => c.Operator).OfType<string>() ?? [])
+            .Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var (providers, putLeaves) = await ProvidersAsync(operators, searched, ct);
         var active = await policy.GetAsync(ct);
         var statement = new ReportStatement
         {
@@ -66,8 +69,11 @@ public sealed class ResidencyReportService(
             Key = Stated(key),
             Requirements = Stated(ResidencyEvaluator.RequirementsFor(KeyFacts.Of(key), active.Document), active.Version),
             Providers = providers,
-            Shares = $"none: custody '{key.Custody.Name()}' keeps each version's material whole in one keystore, so no shares are placed "
-                + "(threshold custody, which would place shares with custodians, is not available yet)",
+            Shares = placements is null
+                ? $"none: custody '{key.Custody.Name()}' keeps each version's material whole in one keystore, so no shares are placed"
+                : "each version's key is split k-of-n across custodians (sharePlacements), none of which can unwrap alone; the group "
+                    + "private key exists nowhere, not at the server and not at any custodian",
+            SharePlacements = placements,
             Events = new StatedEvents { TreeSize = searched, Count = digest.Count, Sha256 = digest.Hex() },
         };
 
@@ -142,7 +148,7 @@ public sealed class ResidencyReportService(
     /// The register entries of <paramref name="operators"/> and, for each, the last allowed <c>register.put</c> of it below
     /// <paramref name="below"/> when that event records the SHA-256 of the entry as it is now.
     /// </summary>
-    private async Task<(IReadOnlyList<StatedProvider>, IReadOnlyList<AuditLeaf>)> ProvidersAsync(IReadOnlyList<string> operators, long below, CancellationToken ct)
+    private async Task<(IReadOnlyList<StatedProvider>, IReadOnlyList<AuditLeaf>)> ProvidersAsync(List<string> operators, long below, CancellationToken ct)
     {
         if (operators.Count == 0) return ([], []);
         var wanted = new HashSet<string>(operators, StringComparer.Ordinal);
@@ -187,6 +193,42 @@ public sealed class ResidencyReportService(
             if (page.Next is not { } next || next <= from) return null;
             from = next;
         }
+    }
+
+    /// <summary>
+    /// For a threshold key: each version's custodians (from its material) with their locations as this server configures them
+    /// now and their full legal exposure under the register; null for other custodies.
+    /// </summary>
+    private async Task<IReadOnlyList<StatedShares>?> SharePlacementsAsync(ManagedKey key, CancellationToken ct)
+    {
+        if (key.Custody != KeyCustody.Threshold) return null;
+        var configured = (locations?.Custodians() ?? []).ToDictionary(c => c.Name, StringComparer.Ordinal);
+        var placements = new List<StatedShares>();
+        foreach (var version in key.Versions)
+        {
+            if (version.Material is null || Threshold.ThresholdMaterial.TryDecode(version.Material) is not { } material) continue;
+            var custodians = new List<StatedCustodian>(material.Custodians.Count);
+            foreach (var (index, name) in material.Custodians)
+            {
+                if (!configured.TryGetValue(name, out var c))
+                {
+                    custodians.Add(new StatedCustodian { Index = index, Name = name });
+                    continue;
+                }
+                var provider = (await register.GetAsync(c.Location.Operator, ct))?.Provider;
+                custodians.Add(new StatedCustodian
+                {
+                    Index = index, Name = name, Country = c.Location.Country, Region = c.Location.Region is { Length: > 0 } r ? r : null,
+                    Operator = c.Location.Operator, CompellableBy = [.. LegalExposure.Of(c.Location, provider).Select(e => e.Jurisdiction)],
+                });
+            }
+            placements.Add(new StatedShares
+            {
+                Version = version.Number, Threshold = material.Group.Threshold, MinJurisdictions = material.MinJurisdictions,
+                Group = material.Group.Fingerprint, Custodians = custodians,
+            });
+        }
+        return placements;
     }
 
     private static ProvenEvent Prove(InclusionProver prover, AuditLeaf leaf) => new(leaf.Index, leaf.Data, prover.Proof(leaf.Index));

@@ -140,6 +140,17 @@ public sealed class ThresholdCustodyEndToEndTests(CustodianCluster cluster) : IC
         }
         var again = await DecryptAsync();
         Assert.True(again.Status == HttpStatusCode.OK, again.Body);
+
+        // The residency report proves who holds the shares (the key.create event) and states where they are; it verifies offline.
+        var reported = (await node.Cli.RunAsync("report", "residency", "--key", "alias/vault", "--out", "vault.json", "--out", "vault.html")).Ok();
+        var verified = (await node.Cli.RunAsync("report", "verify", "vault.json")).Ok();
+        var page = File.ReadAllText(node.Dir.File("vault.html"));
+        Assert.Contains("Shares: who held them, and when", page, StringComparison.Ordinal);
+        Assert.Contains("<code>custodian-a</code> (DE), <code>custodian-b</code> (FR), <code>custodian-c</code> (AT)", page, StringComparison.Ordinal);
+        Assert.Contains("<code>2: custodian-b</code></td><td>FR</td><td>op-custodian-b</td><td>FR</td>", page, StringComparison.Ordinal);
+        Assert.Contains(">custodian &#39;custodian-c&#39;</text>", page, StringComparison.Ordinal); // a box of the custody chain
+        Assert.Contains("VALID", verified, StringComparison.Ordinal);
+        Assert.Contains("Residency report of key ", reported, StringComparison.Ordinal);
     }
 
     [Fact]

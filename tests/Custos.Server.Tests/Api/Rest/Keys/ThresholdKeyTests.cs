@@ -329,4 +329,45 @@ public sealed class ThresholdKeyTests : ServerTest
         Assert.Equal(["custodian 'b'"], entry.GetProperty("usedBy").EnumerateArray().Select(u => u.GetString()));
         Assert.Equal(plaintext, (await OkAsync(await DecryptAsync(blob))).GetProperty("plaintext").GetBytesFromBase64());
     }
+
+    [Fact]
+    public async Task The_residency_report_of_a_threshold_key_proves_who_held_its_shares_and_states_where_they_are_now()
+    {
+        var id = (await CreatedAsync(Threshold(2, ["a", "b", "c"], 2), ["EU"])).GetProperty("id").GetString()!;
+        var (plaintext, blob) = await DataKeyAsync(id);
+        await OkAsync(await PostAsync(Root, $"/v1/keys/{id}/versions/1/reshare", new { custodians = new[] { "a", "b", "e" } }));
+        Assert.Equal(plaintext, (await OkAsync(await DecryptAsync(blob))).GetProperty("plaintext").GetBytesFromBase64());
+
+        using var response = await Root.GetAsync($"/v1/reports/residency?key={id}", Ct);
+        var text = await response.Content.ReadAsStringAsync(Ct);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        var parsed = await Custos.Core.Reports.ResidencyReport.ReadAsync(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(text)), Ct);
+        var verification = Custos.Core.Reports.ResidencyReportVerifier.Verify(parsed.Value, null, null);
+        Assert.True(verification.Ok, string.Join("; ", verification.Problems));
+
+        var report = parsed.Value;
+        var version = Assert.Single(report.Findings.Versions);
+        Assert.Collection(version.Shares!,
+            created =>
+            {
+                Assert.Equal("key.create", created.Dealt.Operation);
+                Assert.Equal(["a:DE", "b:FR", "c:AT"], created.Custodians.Select(c => $"{c.Name}:{c.Country}"));
+            },
+            reshared =>
+            {
+                Assert.Equal("key.reshare", reshared.Dealt.Operation);
+                Assert.Equal(["a:DE", "b:FR", "e:NL"], reshared.Custodians.Select(c => $"{c.Name}:{c.Country}"));
+                Assert.Equal(version.Until, reshared.Until);
+                Assert.Empty(reshared.OutsideAllowed);
+            });
+        Assert.Equal(version.Shares![1].Dealt.Time, version.Shares[0].Until);
+        Assert.Contains(report.Findings.Provenance, p => p.Proven && p.Fact == "version 1: when its shares were dealt, to which custodians, in which countries");
+
+        var placements = Assert.Single(report.Statement.SharePlacements!);
+        Assert.Equal((1, 2, 2, version.Shares[1].Group), (placements.Version, placements.Threshold, placements.MinJurisdictions, placements.Group));
+        Assert.Equal(["1:a:DE:op-a:DE", "2:b:FR:op-b:FR", "3:e:NL:op-e:NL,US"],
+            placements.Custodians.Select(c => $"{c.Index}:{c.Name}:{c.Country}:{c.Operator}:{string.Join(",", c.CompellableBy!)}"));
+        Assert.StartsWith("each version's key is split k-of-n across custodians", report.Statement.Shares, StringComparison.Ordinal);
+        Assert.Equal(["op-a", "op-b", "op-e"], report.Statement.Providers.Select(p => p.Id)); // the trustees' register entries are quoted
+    }
 }
