@@ -58,6 +58,7 @@ public sealed class ReportEndToEndTests : IAsyncLifetime
         var logKey = (await root.GetFromJsonAsync<JsonElement>("v1/audit/checkpoint", ct)).GetProperty("verifierKey").GetString()!;
         var fingerprint = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(logKey)));
 
+        var overview = await _root.RunAsync("report", "overview", "--out", "overview.json", "--out", "overview.html");
         var made = await _root.RunAsync("report", "residency", "--key", "alias/payroll", "--out", "r.json", "--out", "r.html");
         _server.Kill(); // everything from here on is offline
         var offline = new CliRunner("https://127.0.0.1:9", _server.CaCert, "", _dir.Path);
@@ -70,6 +71,12 @@ public sealed class ReportEndToEndTests : IAsyncLifetime
         var edited = await offline.RunAsync("report", "verify", "edited.json");
         var missing = await offline.RunAsync("report", "verify", "nothing.json");
 
+        Assert.StartsWith("Residency overview: 1 key(s), 1 comply, 0 out of policy; material in DE (1).", overview.Ok(), StringComparison.Ordinal);
+        var overviewPage = await File.ReadAllTextAsync(_dir.File("overview.html"), ct);
+        Assert.Contains("Every key complies with residency on this node.", overviewPage, StringComparison.Ordinal);
+        Assert.Contains("<b>alias/payroll</b>", overviewPage, StringComparison.Ordinal);
+        Assert.Contains("aria-label=\"Keys by country holding their material\"", overviewPage, StringComparison.Ordinal);
+        Assert.Equal("custos-residency-overview/1", JsonNode.Parse(await File.ReadAllTextAsync(_dir.File("overview.json"), ct))!["format"]!.GetValue<string>());
         Assert.Contains("Residency report of key ", made.Ok(), StringComparison.Ordinal);
         Assert.Contains($"Log key fingerprint: sha256:{fingerprint}", made.Stdout, StringComparison.Ordinal);
         Assert.Contains("4 access(es) (1 denied, 0 failed)", made.Stdout, StringComparison.Ordinal);

@@ -6,9 +6,9 @@ using Custos.Core.Reports;
 namespace Custos.Cli.Commands;
 
 /// <summary>
-/// <c>custos report residency | verify | html</c>: the residency evidence report of a key, fetched from the server and
-/// written as JSON (the verifiable artefact) and HTML (for people), verified offline with no server, and rendered again
-/// from a JSON someone sent (docs/residency.md, "Evidence: the residency report").
+/// <c>custos report residency | verify | html | overview</c>: the residency evidence report of a key, fetched from the server
+/// and written as JSON (the verifiable artefact) and HTML (for people), verified offline with no server, and rendered again
+/// from a JSON someone sent (docs/residency.md, "Evidence: the residency report"); and the overview of every key.
 /// </summary>
 public static class ReportCommands
 {
@@ -19,7 +19,35 @@ public static class ReportCommands
         report.Subcommands.Add(Residency());
         report.Subcommands.Add(Verify());
         report.Subcommands.Add(Html());
+        report.Subcommands.Add(Overview());
         return report;
+    }
+
+    private static Command Overview()
+    {
+        var outputs = new Option<string[]>("--out") { Description = "File to write: FILE.json or FILE.html (for people); repeat for both", Required = true };
+        var cmd = new Command("overview", "Where every key's material lives now, who could compel each holder, and whether each key complies with residency") { outputs };
+        cmd.OnRun(async (p, ct) =>
+        {
+            var files = p.GetValue(outputs) ?? [];
+            foreach (var f in files) Kind(f);
+            if (files.Length == 0) throw new CliException("--out FILE.json or FILE.html is required", 2);
+            ResidencyOverview overview;
+            using (var api = Globals.Api(p)) overview = await api.GetAsync("v1/reports/residency/overview", ReportJson.Default.ResidencyOverview, ct);
+            foreach (var f in files)
+            {
+                if (Path.GetDirectoryName(Path.GetFullPath(f)) is { } dir) Directory.CreateDirectory(dir);
+                if (Kind(f) == "json") await File.WriteAllBytesAsync(f, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(overview, ReportJson.Default.ResidencyOverview), ct);
+                else await File.WriteAllTextAsync(f, ResidencyOverviewHtml.Render(overview), ct);
+            }
+            var t = overview.Totals;
+            Console.WriteLine($"Residency overview: {t.Keys} key(s), {t.Compliant} comply, {t.OutOfPolicy} out of policy; material in {string.Join(", ", t.ByMaterialCountry.Select(c => $"{c.Key} ({c.Value})"))}.");
+            foreach (var k in overview.Keys.Where(k => k.Violations.Count > 0))
+                Console.WriteLine($"  out of policy: {k.Id}{(k.Alias is { } a ? $" (alias/{a})" : "")}: {k.Violations[0]}");
+            Console.WriteLine($"Wrote {string.Join(" and ", files)} (recorded as a {ResidencyOverview.Operation} event with SHA-256 {overview.Sha256()}).");
+            return t.OutOfPolicy == 0 ? 0 : 3;
+        });
+        return cmd;
     }
 
     private static Option<string?> LogKey() => new("--log-key") { Description = "The log's verifier key (vkey text, or @FILE) the report must be signed by, obtained out of band" };

@@ -13,7 +13,7 @@ namespace Custos.Cli.Reports;
 /// </summary>
 public static class ResidencyReportHtml
 {
-    private const string Style = """
+    internal const string Style = """
         body{font-family:system-ui,-apple-system,"Segoe UI",sans-serif;max-width:72rem;margin:2rem auto;padding:0 1rem;line-height:1.45;color:#1b1f24}
         h1{border-bottom:2px solid #1b1f24;padding-bottom:.3rem;font-size:1.6rem}h2{margin-top:2.2rem;border-bottom:1px solid #ccd;padding-bottom:.2rem;font-size:1.25rem}
         table{border-collapse:collapse;width:100%;margin:.8rem 0;font-size:.92rem}th,td{border:1px solid #ccd;padding:.3rem .5rem;text-align:left;vertical-align:top}

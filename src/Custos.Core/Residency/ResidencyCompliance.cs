@@ -27,8 +27,32 @@ public sealed class ResidencyCompliance(IKeyRepository keys, ActivePolicy policy
         var providers = await register.GetAsync(cancellationToken);
         var violations = new List<ResidencyViolation>();
         await foreach (var key in LiveKeysAsync(cancellationToken))
-            violations.AddRange(Check(key, document, providers));
+            violations.AddRange(Check(KeyFacts.Of(key), document, providers));
         return violations;
+    }
+
+    /// <summary>
+    /// Every key whose material exists (in id order), with the places holding or serving it on this node now (its keystores,
+    /// the custodians of a threshold key's shares, the node), each with its legal exposure under the register, the
+    /// requirements in force and its violations: what the residency overview states.
+    /// </summary>
+    public async Task<IReadOnlyList<KeyResidency>> DescribeAsync(CancellationToken cancellationToken)
+    {
+        var document = (await policy.GetAsync(cancellationToken)).Document;
+        var providers = await register.GetAsync(cancellationToken);
+        var keys = new List<KeyResidency>();
+        await foreach (var key in LiveKeysAsync(cancellationToken))
+        {
+            var facts = KeyFacts.Of(key);
+            var requirements = ResidencyEvaluator.RequirementsFor(facts, document);
+            var places = locations.PlacementsFor(facts).ToList();
+            foreach (var holders in facts.Shares)
+                places.AddRange(locations.Custodians(holders.Custodians).Select(ThresholdResidency.Placement).Where(p => !places.Exists(q => q.Name == p.Name)));
+            var described = places.Select(p => new ExposedPlacement(p,
+                p.Location is { } l ? [.. LegalExposure.Of(l, providers.GetValueOrDefault(l.Operator)).Select(e => e.Jurisdiction)] : [])).ToList();
+            keys.Add(new KeyResidency(key, requirements, described, Check(facts, document, providers)));
+        }
+        return keys;
     }
 
     /// <summary>
@@ -44,8 +68,9 @@ public sealed class ResidencyCompliance(IKeyRepository keys, ActivePolicy policy
         var violations = new List<ResidencyViolation>();
         await foreach (var key in LiveKeysAsync(cancellationToken))
         {
-            var after = Check(key, newPolicy ?? document, newRegister ?? providers);
-            if (after.Count > 0 && Check(key, document, providers).Count == 0) violations.AddRange(after);
+            var facts = KeyFacts.Of(key);
+            var after = Check(facts, newPolicy ?? document, newRegister ?? providers);
+            if (after.Count > 0 && Check(facts, document, providers).Count == 0) violations.AddRange(after);
         }
         return violations;
     }
@@ -79,7 +104,7 @@ public sealed class ResidencyCompliance(IKeyRepository keys, ActivePolicy policy
         return requirements.IsEmpty && key.Shares.Count == 0 ? [] : ResidencyEvaluator.CheckKey(requirements, locations, providers);
     }
 
-    private async IAsyncEnumerable<KeyFacts> LiveKeysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private async IAsyncEnumerable<ManagedKey> LiveKeysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? after = null;
         do
@@ -87,11 +112,21 @@ public sealed class ResidencyCompliance(IKeyRepository keys, ActivePolicy policy
             var page = await keys.ListAsync(after, PageSize, cancellationToken);
             foreach (var key in page.Keys)
             {
-                var facts = KeyFacts.Of(key);
-                if (facts.Keystores.Count > 0) yield return facts; // a destroyed key has no material left to strand
+                if (KeyFacts.LiveKeystores(key).Count > 0) yield return key; // a destroyed key has no material left to strand
             }
             after = page.NextCursor;
         }
         while (after is not null);
     }
 }
+
+/// <summary>A key's residency on this node now.</summary>
+/// <param name="Key">The key.</param>
+/// <param name="Requirements">Its residency requirements under the policy in force.</param>
+/// <param name="Places">The places holding or serving it, each with every jurisdiction that can compel its operator.</param>
+/// <param name="Violations">Why it does not comply; empty when it does.</param>
+public sealed record KeyResidency(ManagedKey Key, ResidencyRequirements Requirements, IReadOnlyList<ExposedPlacement> Places,
+    IReadOnlyList<ResidencyViolation> Violations);
+
+/// <summary>A place with every jurisdiction whose law can compel its operator (empty when it declares no location).</summary>
+public sealed record ExposedPlacement(Placement Place, IReadOnlyList<string> CompellableBy);

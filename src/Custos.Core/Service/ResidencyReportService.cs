@@ -21,7 +21,8 @@ namespace Custos.Core.Service;
 /// </summary>
 public sealed class ResidencyReportService(
     IAuditStore store, IAuditLog log, AuditCheckpointer checkpointer, AuditRecorder audit, Guard guard, KeyResolver resolver,
-    IProviderRepository register, ActivePolicy policy, NodeIdentity node, TimeProvider time, LocationMap? locations = null)
+    IProviderRepository register, ActivePolicy policy, NodeIdentity node, TimeProvider time, LocationMap? locations = null,
+    ResidencyCompliance? compliance = null)
 {
     /// <summary>Events read per page.</summary>
     public const int PageSize = 1000;
@@ -33,6 +34,87 @@ public sealed class ResidencyReportService(
         if (recorded) return result;
         return await audit.RecordAsync(principal, ResidencyReport.Operation, result, _ => (null, null), KeyIds.IdOrNull(reference), null, cancellationToken);
     }
+
+    /// <summary>
+    /// The residency overview (<see cref="ResidencyOverview"/>): every key whose material exists, where it lives now, who
+    /// could compel its holders and whether it complies; recorded as a <c>report.residency-overview</c> event carrying its
+    /// SHA-256 (refusals are recorded too).
+    /// </summary>
+    public async Task<Result<ResidencyOverview>> OverviewAsync(Principal principal, CancellationToken cancellationToken)
+    {
+        var (result, recorded) = await OverviewCoreAsync(principal, cancellationToken);
+        if (recorded) return result;
+        return await audit.RecordAsync(principal, ResidencyOverview.Operation, result, _ => (null, null), null, null, cancellationToken);
+    }
+
+    private async Task<(Result<ResidencyOverview> Result, bool Recorded)> OverviewCoreAsync(Principal principal, CancellationToken ct)
+    {
+        if (await MayReadAsync(principal, ct) is { } denied) return (denied, false);
+        if (guard.IsSealed) return (CustosError.Sealed, false);
+        if (compliance is null) return (new CustosError(ErrorCode.Unavailable, "this server has no residency configuration to describe"), false);
+        long treeSize = log.IsEnabled ? (await store.GetTreeHeadAsync(ct)).Size : 0;
+        var active = await policy.GetAsync(ct);
+        var keys = await compliance.DescribeAsync(ct);
+        var described = keys.OrderBy(k => k.Key.Id, StringComparer.Ordinal).Select(Overview).ToList();
+        var overview = new ResidencyOverview
+        {
+            Format = ResidencyOverview.FormatName,
+            GeneratedAt = time.GetUtcNow(),
+            Node = node.Name,
+            NodeCountry = node.Country,
+            PolicyVersion = active.Version,
+            TreeSize = treeSize,
+            Totals = new OverviewTotals
+            {
+                Keys = described.Count,
+                Compliant = described.Count(k => k.Violations.Count == 0),
+                OutOfPolicy = described.Count(k => k.Violations.Count > 0),
+                ByCustody = Counts(described.Select(k => new[] { k.Custody })),
+                ByMaterialCountry = Counts(described.Select(k => k.Placements.Where(p => p.Role == "material").Select(p => p.Country ?? "none declared").Distinct())),
+            },
+            Keys = described,
+        };
+        var recorded = audit.Event(principal, ResidencyOverview.Operation, null, null, null) with { DocumentSha256 = overview.Sha256() };
+        try
+        {
+            await audit.RecordAsync(principal, recorded, ct);
+        }
+        catch (CustosUnavailableException)
+        {
+            principal.Request?.MarkRefusedUnrecorded();
+            return (AuditRecorder.AuditUnavailable, true);
+        }
+        return (overview, true);
+    }
+
+    private static SortedDictionary<string, int> Counts(IEnumerable<IEnumerable<string>> perKey)
+    {
+        var counts = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        foreach (var values in perKey)
+            foreach (var v in values) counts[v] = counts.GetValueOrDefault(v) + 1;
+        return counts;
+    }
+
+    private static OverviewKey Overview(KeyResidency k) => new()
+    {
+        Id = k.Key.Id,
+        Alias = k.Key.Alias,
+        Classification = k.Key.Attributes.Classification.Name(),
+        Custody = k.Key.Custody.Name(),
+        State = k.Key.State.Name(),
+        AllowedJurisdictions = k.Requirements.Countries is { } c ? [.. c.Order(StringComparer.Ordinal)] : null,
+        AllowedLegalExposure = k.Requirements.LegalExposure is { } l ? [.. l.Order(StringComparer.Ordinal)] : null,
+        Placements = [.. k.Places.Select(p => new OverviewPlacement
+        {
+            Name = p.Place.Name,
+            Role = p.Place.Role == PlacementRole.Material ? "material" : "serving",
+            Country = p.Place.Location?.Country,
+            Region = p.Place.Location?.Region is { Length: > 0 } r ? r : null,
+            Operator = p.Place.Location?.Operator,
+            CompellableBy = p.CompellableBy,
+        })],
+        Violations = [.. k.Violations.Select(v => v.Message)],
+    };
 
     private async Task<(Result<PreparedReport> Result, bool Recorded)> PrepareCoreAsync(Principal principal, string? reference, CancellationToken ct)
     {

@@ -44,9 +44,9 @@ public sealed class CustosProcess : IDisposable
     }
 
     /// <summary>Starts `custos serve --config` and waits until it answers (sealed or not).</summary>
-    public static async Task<CustosProcess> StartServeAsync(string configFile, int port, string caCert)
+    public static async Task<CustosProcess> StartServeAsync(string configFile, int port, string caCert, string extraArgs = "")
     {
-        var p = Start($"serve --config \"{configFile}\"");
+        var p = Start($"serve --config \"{configFile}\" {extraArgs}");
         var server = new CustosProcess(p, $"https://127.0.0.1:{port}", caCert);
         await server.WaitAsync(expectReady: false, envFile: null);
         return server;

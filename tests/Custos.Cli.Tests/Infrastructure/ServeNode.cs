@@ -43,8 +43,8 @@ public sealed class ServeNode : IDisposable
     /// <summary>A CLI bound to the node with the root token.</summary>
     public CliRunner Cli => new(Server!.Address, _pki.CaCert, RootToken, _dir.Path);
 
-    /// <summary>Starts the server (sealed).</summary>
-    public async Task StartAsync() => Server = await CustosProcess.StartServeAsync(ConfigFile, _port, _pki.CaCert);
+    /// <summary>Starts the server (sealed), with <paramref name="extraArgs"/> added to <c>custos serve</c>.</summary>
+    public async Task StartAsync(string extraArgs = "") => Server = await CustosProcess.StartServeAsync(ConfigFile, _port, _pki.CaCert, extraArgs);
 
     /// <summary>Runs `custos init` (shares written to files) and keeps the shares and root token.</summary>
     public async Task<string> InitAsync(int shares, int threshold, string seal = "shamir")

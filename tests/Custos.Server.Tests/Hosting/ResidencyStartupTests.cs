@@ -66,6 +66,21 @@ public sealed class ResidencyStartupTests : IAsyncDisposable
             stranded.GetProperty("errorCode").GetString(), stranded.GetProperty("nodeCountry").GetString()));
         var decrypts = await EventsAsync(vienna.Root, "data.decrypt");
         Assert.Equal(("denied", "residency-violation"), (decrypts[^1].GetProperty("outcome").GetString(), decrypts[^1].GetProperty("errorCode").GetString()));
+
+        // The overview puts the stranded key first among what it counts, with why, and records itself.
+        using var overviewResponse = await vienna.Root.GetAsync("/v1/reports/residency/overview", Ct);
+        var overview = await OkAsync(overviewResponse);
+        var totals = overview.GetProperty("totals");
+        Assert.Equal((2, 1, 1), (totals.GetProperty("keys").GetInt32(), totals.GetProperty("compliant").GetInt32(), totals.GetProperty("outOfPolicy").GetInt32()));
+        Assert.Equal(2, totals.GetProperty("byMaterialCountry").GetProperty("AT").GetInt32());
+        var german = overview.GetProperty("keys").EnumerateArray().Single(k => k.GetProperty("id").GetString() == key);
+        Assert.Equal(["DE"], german.GetProperty("allowedJurisdictions").EnumerateArray().Select(j => j.GetString()));
+        var holder = Assert.Single(german.GetProperty("placements").EnumerateArray());
+        Assert.Equal(($"node '{Environment.MachineName}' (holding the software keystore)", "material", "AT"),
+            (holder.GetProperty("name").GetString(), holder.GetProperty("role").GetString(), holder.GetProperty("country").GetString()));
+        Assert.EndsWith("is in AT", Assert.Single(german.GetProperty("violations").EnumerateArray()).GetString(), StringComparison.Ordinal);
+        var recorded = Assert.Single(await EventsAsync(vienna.Root, "report.residency-overview"));
+        Assert.Equal(64, recorded.GetProperty("documentSha256").GetString()!.Length);
     }
 
     [Fact]

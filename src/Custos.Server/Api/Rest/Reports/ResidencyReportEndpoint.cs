@@ -4,14 +4,29 @@ using Custos.Core.Service;
 namespace Custos.Server.Api.Rest.Reports;
 
 /// <summary>
-/// GET /v1/reports/residency?key=K — the residency evidence report of one key (<see cref="ResidencyReport"/>), for security
-/// officers and auditors. Refusals are problem+json; a report is streamed as it is written, its events proven one by one.
+/// GET /v1/reports/residency?key=K — the residency evidence report of one key (<see cref="ResidencyReport"/>) — and GET
+/// /v1/reports/residency/overview — where every key lives now and whether it complies (<see cref="ResidencyOverview"/>) — for
+/// security officers and auditors. Refusals are problem+json; a report is streamed as it is written, its events proven one by one.
 /// A thin translator over <see cref="ResidencyReportService"/>.
 /// </summary>
 public static class ResidencyReportEndpoint
 {
-    /// <summary>Maps the route.</summary>
-    public static void Map(RouteGroupBuilder reports) =>
+    /// <summary>Maps the routes.</summary>
+    public static void Map(RouteGroupBuilder reports)
+    {
+        MapReport(reports);
+        reports.MapGet("/residency/overview", async (HttpContext http, ResidencyReportService reports, CancellationToken ct) =>
+        {
+            var overview = await reports.OverviewAsync(http.Principal(), ct);
+            return overview.IsSuccess ? Results.Json(overview.Value, ReportJson.Default.ResidencyOverview) : ProblemMapper.ToResult(overview.Error);
+        })
+        .WithName("GetResidencyOverview")
+        .WithSummary("Every key whose material exists: where it lives now (keystores, custodians, the node), who could compel each holder, and whether it complies with residency (stated by the server; recorded as report.residency-overview)")
+        .Produces<ResidencyOverview>(StatusCodes.Status200OK)
+        .ProducesProblem(403).ProducesProblem(503);
+    }
+
+    private static void MapReport(RouteGroupBuilder reports) =>
         reports.MapGet("/residency", async (HttpContext http, ResidencyReportService reports, CancellationToken ct, string? key = null) =>
         {
             var prepared = await reports.PrepareAsync(http.Principal(), key, ct);

@@ -370,4 +370,21 @@ public sealed class ThresholdKeyTests : ServerTest
         Assert.StartsWith("each version's key is split k-of-n across custodians", report.Statement.Shares, StringComparison.Ordinal);
         Assert.Equal(["op-a", "op-b", "op-e"], report.Statement.Providers.Select(p => p.Id)); // the trustees' register entries are quoted
     }
+
+    [Fact]
+    public async Task The_residency_overview_lists_a_threshold_keys_custodians_with_their_legal_exposure()
+    {
+        var id = (await CreatedAsync(Threshold(2, ["a", "b", "e"]), ["EU"])).GetProperty("id").GetString()!;
+
+        var overview = await OkAsync(await Root.GetAsync("/v1/reports/residency/overview", Ct));
+
+        var key = Assert.Single(overview.GetProperty("keys").EnumerateArray());
+        Assert.Equal((id, "threshold"), (key.GetProperty("id").GetString(), key.GetProperty("custody").GetString()));
+        Assert.Equal(["node:DE:serving", "custodian 'a':DE:material:DE", "custodian 'b':FR:material:FR", "custodian 'e':NL:material:NL,US"],
+            key.GetProperty("placements").EnumerateArray().Select(p =>
+                $"{(p.GetProperty("name").GetString()!.StartsWith("node ", StringComparison.Ordinal) ? "node" : p.GetProperty("name").GetString())}:{p.GetProperty("country").GetString()}:{p.GetProperty("role").GetString()}"
+                + (p.GetProperty("role").GetString() == "material" ? ":" + string.Join(",", p.GetProperty("compellableBy").EnumerateArray().Select(j => j.GetString())) : "")));
+        Assert.Empty(key.GetProperty("violations").EnumerateArray());
+        Assert.Equal(["DE", "FR", "NL"], overview.GetProperty("totals").GetProperty("byMaterialCountry").EnumerateObject().Select(c => c.Name));
+    }
 }

@@ -255,6 +255,13 @@ public sealed class ResidencyReportTests : IAsyncLifetime
         var events = await EventsAsync(_server.Root, "report.residency");
         Assert.Equal(["denied", "denied", "allowed"], events.Select(e => e.GetProperty("outcome").GetString()));
         Assert.Equal("forbidden", events[0].GetProperty("errorCode").GetString());
+
+        // The overview of every key: the same readers.
+        using var overviewByUser = await u.GetAsync("/v1/reports/residency/overview", Ct);
+        using var overviewByOfficer = await o.GetAsync("/v1/reports/residency/overview", Ct);
+        Assert.Equal("'app' may not make residency reports (security officers and auditors may)", await ProblemAsync(overviewByUser, HttpStatusCode.Forbidden));
+        Assert.Equal(HttpStatusCode.OK, overviewByOfficer.StatusCode);
+        Assert.Equal(["denied", "allowed"], (await EventsAsync(_server.Root, "report.residency-overview")).Select(e => e.GetProperty("outcome").GetString()));
     }
 
     [Fact]
