@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using Custos.Core.Reports;
 
@@ -100,11 +99,11 @@ public static class ResidencyOverviewHtml
         return string.Join(", ", countries);
     }
 
-    private static void Card(StringBuilder b, string label, string value) => b.Append("<div>").Append(H(label)).Append("<b>").Append(H(value)).Append("</b></div>");
-
     private static string N(long n) => n.ToString(CultureInfo.InvariantCulture);
 
-    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+    private static void Card(StringBuilder b, string label, string value) => ResidencyReportHtml.Card(b, label, value);
 
-    private static string H(string s) => WebUtility.HtmlEncode(s);
+    private static string Time(DateTimeOffset t) => ResidencyReportHtml.Time(t);
+
+    private static string H(string s) => ResidencyReportHtml.H(s);
 }

@@ -249,7 +249,7 @@ public static class ResidencyReportHtml
         return parts.Count == 0 ? "none recorded" : string.Join(", ", parts);
     }
 
-    private static void Card(StringBuilder b, string label, string value) => b.Append("<div>").Append(H(label)).Append("<b>").Append(H(value)).Append("</b></div>");
+    internal static void Card(StringBuilder b, string label, string value) => b.Append("<div>").Append(H(label)).Append("<b>").Append(H(value)).Append("</b></div>");
 
     private static void Row(StringBuilder b, string label, string html) => b.Append("<tr><th>").Append(H(label)).Append("</th><td>").Append(html).Append("</td></tr>\n");
 
@@ -259,7 +259,7 @@ public static class ResidencyReportHtml
 
     private static string YesNo(bool value) => value ? "yes" : "no";
 
-    private static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
+    internal static string Time(DateTimeOffset t) => t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);
 
     /// <summary>"3 days 4 h", "2 h 5 min", "42 s".</summary>
     public static string Duration(long seconds)
@@ -271,5 +271,5 @@ public static class ResidencyReportHtml
             : $"{t.Seconds} s";
     }
 
-    private static string H(string s) => WebUtility.HtmlEncode(s);
+    internal static string H(string s) => WebUtility.HtmlEncode(s);
 }
