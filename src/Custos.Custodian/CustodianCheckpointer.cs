@@ -12,7 +12,8 @@ namespace Custos.Custodian;
 /// </summary>
 public sealed class CustodianCheckpointer(IAuditStore store, CustodianIdentity me, TimeProvider time) : IDisposable
 {
-    private static readonly byte[] KeyAad = "custos/custodian-audit-signing-key/v1"u8.ToArray();
+    /// <summary>The AAD the audit signing key is sealed with.</summary>
+    internal static readonly byte[] KeyAad = "custos/custodian-audit-signing-key/v1"u8.ToArray();
     private readonly SemaphoreSlim _gate = new(1, 1);
     private ECDsa? _key;
     private EcdsaP256NoteSigner? _signer;

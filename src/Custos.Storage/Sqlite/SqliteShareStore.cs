@@ -99,6 +99,38 @@ public sealed class SqliteShareStore(SqliteDatabase database)
             return (deleted, true);
         }, cancellationToken);
 
+    /// <summary>
+    /// Seals every share and the audit signing key again (a custodian moving its root key, for example from a key file to an
+    /// HSM), in one transaction with <paramref name="auditEvent"/>: <paramref name="reseal"/> gets a row (or, for the signing
+    /// key, null) and its sealed bytes and returns them sealed under the new root key; it throws to abandon the whole change.
+    /// Returns how many shares were sealed again.
+    /// </summary>
+    public Task<int> ResealAsync(Func<StoredShare?, byte[], byte[]> reseal, AuditEvent auditEvent, CancellationToken cancellationToken) =>
+        database.WriteAsync("resealing of the shares", async (connection, transaction, ct) =>
+        {
+            // The signing key first: it tells whether the old root key is this custodian's at all.
+            using (var read = Command(connection, transaction, "SELECT sealed_private_key FROM audit_signing_key WHERE id = 1"))
+            {
+                if (await read.ExecuteScalarAsync(ct) is byte[] sealedKey)
+                {
+                    using var update = Command(connection, transaction, "UPDATE audit_signing_key SET sealed_private_key = @s WHERE id = 1");
+                    update.Parameters.AddWithValue("@s", reseal(null, sealedKey));
+                    await update.ExecuteNonQueryAsync(ct);
+                }
+            }
+            var rows = await ReadAsync(Command(connection, transaction, $"SELECT {Columns} FROM custodian_shares"), ct);
+            foreach (var row in rows)
+            {
+                using var update = Command(connection, transaction,
+                    "UPDATE custodian_shares SET sealed_share = @s WHERE key_id = @k AND key_version = @v AND fingerprint = @f");
+                Bind(update, row.KeyId, row.KeyVersion, row.Fingerprint);
+                update.Parameters.AddWithValue("@s", reseal(row, row.SealedShare));
+                await update.ExecuteNonQueryAsync(ct);
+            }
+            await database.StageAuditAsync(connection, transaction, auditEvent, ct);
+            return (rows.Count, true);
+        }, cancellationToken);
+
     /// <summary>Deletes every share of a key version (idempotent); audited. Returns how many.</summary>
     public Task<int> DeleteVersionAsync(string keyId, int keyVersion, AuditEvent auditEvent, CancellationToken cancellationToken) =>
         database.WriteAsync("deletion of a share", async (connection, transaction, ct) =>

@@ -88,4 +88,62 @@ public sealed class CustodianHsmTests
         command.Parameters.AddWithValue("$k", keyId);
         return (byte[])command.ExecuteScalar()!;
     }
+
+    [Fact]
+    public async Task Reseal_moves_a_stopped_key_file_custodian_to_an_HSM_and_refuses_a_running_one_or_a_wrong_old_key()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var dir = new TempDir();
+        using var token = new SoftHsmToken("custodian-f");
+        var pki = new TestPki(dir.File("pki"));
+        using var f = new CustodianNode(dir.Path, "custodian-f", pki, "FR", CustodianCluster.Servers);
+        using var g = new CustodianNode(dir.Path, "custodian-g", pki, "DE", CustodianCluster.Servers);
+        await CustodianCluster.StartAsync([f, g]);
+        using var custodians = CustodianCluster.For(pki, [f, g]);
+        var material = await custodians.GenerateAsync("key-moved", 1, new ThresholdSpec(2, [f.Name, g.Name], 2), ct);
+        var dek = RandomNumberGenerator.GetBytes(32);
+        var blob = ThresholdWrappedKey.Wrap(material.Group.PublicKey, dek, Encoding.UTF8.GetBytes("key-moved"), 1, Context).Encode();
+        var request = new ThresholdRequest("req-1", "token:tok_test", null);
+        var sealedBefore = SealedShare(f.DataDir, "key-moved");
+        var withHsm = File.ReadAllText(f.ConfigFile).Replace("\"sealKeyFile\": \"keys/seal.key\",",
+            token.ConfigSection().Replace("\"defaultCustody\": \"hsm\",", "", StringComparison.Ordinal) + ",", StringComparison.Ordinal);
+        var hsmConfig = Path.Combine(f.Dir, "custodian-hsm.json");
+        File.WriteAllText(hsmConfig, withHsm);
+        string Reseal(string config, string from) => $"custodian reseal --config \"{config}\" --from-seal-key-file \"{from}\"";
+
+        var (runningCode, running) = await CustodianNode.RunAsync(Reseal(hsmConfig, f.SealKeyFile));
+        f.Kill();
+        var wrongKey = dir.File("wrong.key");
+        SealKeyFile.Create(wrongKey);
+        var (wrongCode, wrong) = await CustodianNode.RunAsync(Reseal(hsmConfig, wrongKey));
+        var (code, output) = await CustodianNode.RunAsync(Reseal(hsmConfig, f.SealKeyFile));
+        var (againCode, again) = await CustodianNode.RunAsync(Reseal(hsmConfig, f.SealKeyFile));
+
+        Assert.Equal(1, runningCode);
+        Assert.Contains("stop custodian 'custodian-f' first", running, StringComparison.Ordinal);
+        Assert.Equal(1, wrongCode);
+        Assert.Contains($"the audit signing key does not open under key file '{wrongKey}'", wrong, StringComparison.Ordinal);
+        Assert.True(code == 0, output);
+        Assert.Contains($"Sealed 1 share(s) and the audit signing key of custodian 'custodian-f' again under AES-256 key '{CustodianSeal.HsmKeyLabel}' in HSM token 'custodian-f'", output, StringComparison.Ordinal);
+        Assert.True(againCode == 0, again);
+        Assert.Contains("is already sealed under", again, StringComparison.Ordinal);
+        Assert.NotEqual(sealedBefore, SealedShare(f.DataDir, "key-moved"));
+        Assert.Equal(1, Count(f.DataDir, "SELECT count(*) FROM audit_events WHERE operation = 'custodian.reseal'"));
+
+        File.Copy(hsmConfig, f.ConfigFile, overwrite: true);
+        await f.StartAsync();
+        Assert.Contains("Root key: AES-256 key", f.Output, StringComparison.Ordinal);
+        using var unwrapped = await custodians.UnwrapAsync(material, "key-moved", 1, blob, Context, request, ct);
+        Assert.Equal(ThresholdUnwrapFailure.None, unwrapped.Failure);
+        Assert.Equal(dek, unwrapped.DataKey!.Reveal().ToArray());
+    }
+
+    private static long Count(string dataDir, string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path.Combine(dataDir, "custodian.db")};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
+    }
 }

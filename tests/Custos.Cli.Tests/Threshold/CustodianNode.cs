@@ -129,7 +129,7 @@ public sealed class CustodianNode : IDisposable
         _process = null;
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string args)
+    public static async Task<(int Code, string Output)> RunAsync(string args)
     {
         var psi = new ProcessStartInfo("dotnet", $"\"{Repo.CliDll}\" {args}") { RedirectStandardOutput = true, RedirectStandardError = true };
         using var p = Process.Start(psi)!;
