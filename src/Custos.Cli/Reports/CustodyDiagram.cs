@@ -50,14 +50,16 @@ public static class CustodyDiagram
                     var holder = Add(1, new Box($"custodian:{c.Name}", $"custodian '{c.Name}'", c.Country ?? "country not recorded",
                         c.Country is { } country && current.OutsideAllowed.Contains(country), Unknown: c.Country is null));
                     edges.Add((version.Id, holder.Id));
-                    if (stated?.GetValueOrDefault(c.Name) is not { Operator: { } opId } sc) continue;
+                    if (stated?.GetValueOrDefault(c.Name) is not { Operator: { } opId, Country: { } at } sc) continue;
                     var opName = providers.TryGetValue(opId, out var cp) && cp.Entry is { } ce ? $"HQ {ce.HeadquartersCountry}{(ce.Dev ? " · dev placeholder" : "")}" : "not in the register";
                     var cop = Add(2, new Box($"op:{opId}", opId, opName, false));
                     edges.Add((holder.Id, cop.Id));
-                    foreach (var j in sc.CompellableBy ?? [])
+                    var exposure = sc.CompellableBy ?? [];
+                    var outsideNow = FindingsBuilder.Outside(new MaterialLocation { Keystore = c.Name, Country = at, Operator = opId, CompellableBy = exposure },
+                        report.Statement.Requirements);
+                    foreach (var j in exposure)
                     {
-                        bool outside = FindingsBuilder.Outside(new MaterialLocation { Keystore = "", Country = sc.Country!, Operator = opId, CompellableBy = [j] },
-                            report.Statement.Requirements).Contains(j);
+                        bool outside = outsideNow.Contains(j);
                         var jurisdiction = Add(3, new Box($"j:{j}", j, outside ? "OUTSIDE what the key allows" : "within the allowed jurisdictions", outside));
                         edges.Add((cop.Id, jurisdiction.Id));
                     }

@@ -67,6 +67,17 @@ public sealed class LocationMap
         return placements;
     }
 
+    /// <summary>
+    /// <see cref="PlacementsFor"/>, then each custodian configured here that holds a share of the key (<see cref="KeyFacts.Shares"/>), once.
+    /// </summary>
+    public IReadOnlyList<Placement> PlacementsWithShares(KeyFacts key)
+    {
+        var placements = PlacementsFor(key);
+        if (key.Shares.Count == 0) return placements;
+        var custodians = Custodians(key.Shares.SelectMany(s => s.Custodians).Distinct(StringComparer.Ordinal)).Select(ThresholdResidency.Placement);
+        return [.. placements, .. custodians];
+    }
+
     /// <summary>The threshold custodians configured here, by name.</summary>
     public IEnumerable<CustodianInfo> Custodians() => _custodians.Values.OrderBy(c => c.Name, StringComparer.Ordinal);
 

@@ -27,7 +27,7 @@ public sealed class ResidencyCompliance(IKeyRepository keys, ActivePolicy policy
         var providers = await register.GetAsync(cancellationToken);
         var violations = new List<ResidencyViolation>();
         await foreach (var key in LiveKeysAsync(cancellationToken))
-            violations.AddRange(Check(KeyFacts.Of(key), document, providers));
+            violations.AddRange(Check(ResidencyEvaluator.RequirementsFor(KeyFacts.Of(key), document), providers));
         return violations;
     }
 
@@ -45,12 +45,9 @@ public sealed class ResidencyCompliance(IKeyRepository keys, ActivePolicy policy
         {
             var facts = KeyFacts.Of(key);
             var requirements = ResidencyEvaluator.RequirementsFor(facts, document);
-            var places = locations.PlacementsFor(facts).ToList();
-            foreach (var holders in facts.Shares)
-                places.AddRange(locations.Custodians(holders.Custodians).Select(ThresholdResidency.Placement).Where(p => !places.Exists(q => q.Name == p.Name)));
-            var described = places.Select(p => new ExposedPlacement(p,
+            var described = locations.PlacementsWithShares(facts).Select(p => new ExposedPlacement(p,
                 p.Location is { } l ? [.. LegalExposure.Of(l, providers.GetValueOrDefault(l.Operator)).Select(e => e.Jurisdiction)] : [])).ToList();
-            keys.Add(new KeyResidency(key, requirements, described, Check(facts, document, providers)));
+            keys.Add(new KeyResidency(key, requirements, described, Check(requirements, providers)));
         }
         return keys;
     }
@@ -69,8 +66,8 @@ public sealed class ResidencyCompliance(IKeyRepository keys, ActivePolicy policy
         await foreach (var key in LiveKeysAsync(cancellationToken))
         {
             var facts = KeyFacts.Of(key);
-            var after = Check(facts, newPolicy ?? document, newRegister ?? providers);
-            if (after.Count > 0 && Check(facts, document, providers).Count == 0) violations.AddRange(after);
+            var after = Check(ResidencyEvaluator.RequirementsFor(facts, newPolicy ?? document), newRegister ?? providers);
+            if (after.Count > 0 && Check(ResidencyEvaluator.RequirementsFor(facts, document), providers).Count == 0) violations.AddRange(after);
         }
         return violations;
     }
@@ -98,11 +95,8 @@ public sealed class ResidencyCompliance(IKeyRepository keys, ActivePolicy policy
     /// <summary>How many distinct keys the violations are about.</summary>
     public static int KeyCount(IReadOnlyList<ResidencyViolation> violations) => violations.Select(v => v.KeyId ?? v.Key).Distinct().Count();
 
-    private IReadOnlyList<ResidencyViolation> Check(KeyFacts key, PolicyDocument document, IReadOnlyDictionary<string, Provider> providers)
-    {
-        var requirements = ResidencyEvaluator.RequirementsFor(key, document);
-        return requirements.IsEmpty && key.Shares.Count == 0 ? [] : ResidencyEvaluator.CheckKey(requirements, locations, providers);
-    }
+    private IReadOnlyList<ResidencyViolation> Check(ResidencyRequirements requirements, IReadOnlyDictionary<string, Provider> providers) =>
+        requirements.IsEmpty && requirements.Key.Shares.Count == 0 ? [] : ResidencyEvaluator.CheckKey(requirements, locations, providers);
 
     private async IAsyncEnumerable<ManagedKey> LiveKeysAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -163,14 +163,11 @@ public sealed class SqliteDatabase : IDisposable
             }
             return value;
         }
-        catch (Exception ex) when (IsDatabaseFailure(ex))
+        catch (Exception ex)
         {
+            // Whatever failed, the writer connection may be mid-transaction: drop it. Database failures refuse the request (fail closed).
             DropWriterConnection();
-            throw Error.Unavailable($"database {operation} failed", ex);
-        }
-        catch
-        {
-            DropWriterConnection();
+            if (IsDatabaseFailure(ex)) throw Error.Unavailable($"database {operation} failed", ex);
             throw;
         }
         finally
@@ -208,14 +205,11 @@ public sealed class SqliteDatabase : IDisposable
             }
             PublishStagedAudit();
         }
-        catch (Exception ex) when (IsDatabaseFailure(ex))
+        catch (Exception ex)
         {
+            // Whatever failed, the writer connection may be mid-transaction: drop it. Database failures refuse the request (fail closed).
             DropWriterConnection();
-            throw Error.Unavailable("database append to the audit log failed", ex);
-        }
-        catch
-        {
-            DropWriterConnection();
+            if (IsDatabaseFailure(ex)) throw Error.Unavailable("database append to the audit log failed", ex);
             throw;
         }
         finally
