@@ -87,6 +87,7 @@ public sealed class CustodianNode : IDisposable
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        int before = Output.Length; // only this run's "listening on" counts (Output keeps every run)
         var p = Process.Start(psi)!;
         p.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
         p.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
@@ -97,7 +98,7 @@ public sealed class CustodianNode : IDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (p.HasExited) throw new InvalidOperationException($"custodian {Name} exited with {p.ExitCode}:\n{Output}");
-            if (Output.Contains("listening on", StringComparison.Ordinal))
+            if (Output.IndexOf("listening on", before, StringComparison.Ordinal) >= 0)
             {
                 try
                 {
